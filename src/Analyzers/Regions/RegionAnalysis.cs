@@ -1,0 +1,943 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace JobSafety.Analyzers.Regions;
+
+/// <summary>
+/// The transaction region model: a may-analysis over the control-flow graph of one method body (and
+/// of the lambdas and local functions in it) that finds, for every call, which transactions may be
+/// open on some path reaching it. A transaction is open from its start (TransactionScope creation,
+/// BeginTransaction, a transaction parameter, a transaction method's delegate) until Commit, Rollback
+/// or Dispose of the variable that holds it (Dispose only, for a TransactionScope).
+/// Knows nothing about side effects: callers ask it for <see cref="Hits"/> and classify them.
+/// </summary>
+internal sealed class RegionAnalysis
+{
+    private const int MaxSites = 64;
+    private const int MaxBlocks = 4000;
+
+    private readonly TransactionSymbols _symbols;
+    private readonly IDelegateOracle _oracle;
+    private readonly CancellationToken _cancellationToken;
+    private readonly List<TransactionSite> _sites = new();
+    private readonly Dictionary<IOperation, int> _siteByOperation = new();
+
+    // variable (ISymbol or CaptureId) -> the sites it may hold
+    private readonly Dictionary<object, ulong> _bound = new();
+
+    // variable -> sites whose connection / attached object it is (the connection a transaction was begun on,
+    // the CAP publisher handed to BeginTransaction) or that it was configured with (options.UseTransaction(tx))
+    private readonly Dictionary<object, ulong> _attached = new();
+    private readonly Dictionary<IOperation, ulong> _hits = new();
+    private readonly Dictionary<IMethodSymbol, ulong> _localFunctionCalls = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IMethodSymbol, ulong> _localFunctionAnalysed = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IMethodSymbol, ControlFlowGraph> _localFunctionGraphs = new(SymbolEqualityComparer.Default);
+    private readonly Queue<(ControlFlowGraph Graph, ulong Inherited, IMethodSymbol? Owner)> _jobs = new();
+
+    private RegionAnalysis(TransactionSymbols symbols, IDelegateOracle oracle, CancellationToken cancellationToken)
+    {
+        _symbols = symbols;
+        _oracle = oracle;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>Calls (invocations) that run while at least one transaction may be open, with the open sites.</summary>
+    public IReadOnlyDictionary<IOperation, ulong> Hits => _hits;
+
+    public IReadOnlyList<TransactionSite> Sites => _sites;
+
+    public static RegionAnalysis Run(ControlFlowGraph graph, IMethodSymbol? owner, TransactionSymbols symbols, IDelegateOracle oracle, CancellationToken cancellationToken)
+    {
+        var analysis = new RegionAnalysis(symbols, oracle, cancellationToken);
+        analysis._jobs.Enqueue((graph, 0UL, owner));
+        analysis.Drain();
+
+        // Local functions run where they are called: their entry state is the union of their call sites.
+        for (var round = 0; round < 4; round++)
+        {
+            var changed = false;
+            foreach (var pair in new List<KeyValuePair<IMethodSymbol, ulong>>(analysis._localFunctionCalls))
+            {
+                analysis._localFunctionAnalysed.TryGetValue(pair.Key, out var done);
+                if ((done | pair.Value) == done && analysis._localFunctionAnalysed.ContainsKey(pair.Key))
+                {
+                    continue;
+                }
+
+                analysis._localFunctionAnalysed[pair.Key] = done | pair.Value;
+                if (analysis._localFunctionGraphs.TryGetValue(pair.Key, out var lfGraph))
+                {
+                    analysis._jobs.Enqueue((lfGraph, done | pair.Value, pair.Key));
+                    changed = true;
+                }
+            }
+
+            analysis.Drain();
+            if (!changed)
+            {
+                break;
+            }
+        }
+
+        return analysis;
+    }
+
+    /// <summary>The first (outermost, earliest) open site in a mask.</summary>
+    public TransactionSite FirstSite(ulong mask)
+    {
+        for (var i = 0; i < _sites.Count && i < MaxSites; i++)
+        {
+            if ((mask & Bit(i)) != 0)
+            {
+                return _sites[i];
+            }
+        }
+
+        return _sites[0];
+    }
+
+    /// <summary>True when every open site in the mask is of the given kind.</summary>
+    public bool AllSitesAre(ulong mask, TransactionSiteKind kind)
+    {
+        for (var i = 0; i < _sites.Count && i < MaxSites; i++)
+        {
+            if ((mask & Bit(i)) != 0 && _sites[i].Kind != kind)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// True when the call is handed one of the open transactions, or the connection it was begun on, or
+    /// an object configured with them: then it takes part in the transaction (an outbox, CAP inside
+    /// BeginTransaction(publisher), NServiceBus' UseCustomSqlTransaction) and is atomic with it.
+    /// </summary>
+    public bool IsHandedTransaction(IOperation call, ulong mask)
+    {
+        IOperation? instance = null;
+        ImmutableArray<IArgumentOperation> arguments = ImmutableArray<IArgumentOperation>.Empty;
+        switch (call)
+        {
+            case IInvocationOperation invocation:
+                instance = invocation.Instance;
+                arguments = invocation.Arguments;
+                break;
+            case IObjectCreationOperation creation:
+                arguments = creation.Arguments;
+                break;
+        }
+
+        if (instance is not null && Refers(instance, mask))
+        {
+            return true;
+        }
+
+        foreach (var argument in arguments)
+        {
+            var value = Unwrap(argument.Value);
+            if (value is IDelegateCreationOperation or IAnonymousFunctionOperation)
+            {
+                continue;
+            }
+
+            if (_symbols.IsTransactionType(value.Type) && value is not ILiteralOperation)
+            {
+                return true;
+            }
+
+            if (Refers(value, mask))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool Refers(IOperation operation, ulong mask)
+    {
+        var key = KeyOf(operation);
+        if (key is null)
+        {
+            return false;
+        }
+
+        return (_bound.TryGetValue(key, out var bits) && (bits & mask) != 0)
+            || (_attached.TryGetValue(key, out var attached) && (attached & mask) != 0);
+    }
+
+    private void Drain()
+    {
+        while (_jobs.Count > 0)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var job = _jobs.Dequeue();
+            AnalyseGraph(job.Graph, job.Inherited, job.Owner);
+        }
+    }
+
+    private void AnalyseGraph(ControlFlowGraph graph, ulong inherited, IMethodSymbol? owner)
+    {
+        var blocks = graph.Blocks;
+        if (blocks.Length > MaxBlocks)
+        {
+            return;
+        }
+
+        foreach (var localFunction in graph.LocalFunctions)
+        {
+            if (!_localFunctionGraphs.ContainsKey(localFunction))
+            {
+                _localFunctionGraphs[localFunction] = graph.GetLocalFunctionControlFlowGraph(localFunction, _cancellationToken);
+            }
+        }
+
+        // Pre-pass: sites and what each variable may hold. Twice, so copies made before the
+        // binding they copy (in block order) are seen.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var block in blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    Bind(operation);
+                }
+
+                if (block.BranchValue is not null)
+                {
+                    Bind(block.BranchValue);
+                }
+            }
+        }
+
+        var entry = inherited;
+        if (owner is not null)
+        {
+            foreach (var parameter in owner.Parameters)
+            {
+                if (IsTransactionParameter(parameter))
+                {
+                    var index = AddSite(TransactionSiteKind.Parameter, parameter.DeclaringSyntaxReferences.Length > 0 ? parameter.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) : graph.OriginalOperation.Syntax, null, parameter);
+                    Bind(parameter, Bit(index));
+                    entry |= Bit(index);
+                }
+            }
+        }
+
+        if (entry == 0 && !HasSiteIn(graph))
+        {
+            // Nothing can be open anywhere in this graph; still look at nested lambdas and local
+            // function calls, which may open their own regions.
+            entry = 0;
+        }
+
+        // Fixpoint.
+        var inStates = new ulong[blocks.Length];
+        var reached = new bool[blocks.Length];
+        var tryUnion = new Dictionary<ControlFlowRegion, ulong>();
+        var work = new Queue<int>();
+        var queued = new bool[blocks.Length];
+        inStates[0] = entry;
+        reached[0] = true;
+        work.Enqueue(0);
+        queued[0] = true;
+
+        // Handler regions have no explicit predecessors: they are entered from anywhere in their try.
+        foreach (var block in blocks)
+        {
+            if (!reached[block.Ordinal] && IsHandlerEntry(block))
+            {
+                reached[block.Ordinal] = true;
+                work.Enqueue(block.Ordinal);
+                queued[block.Ordinal] = true;
+            }
+        }
+
+        var iterations = 0;
+        while (work.Count > 0)
+        {
+            if (++iterations > blocks.Length * 20 + 100)
+            {
+                break;
+            }
+
+            var ordinal = work.Dequeue();
+            queued[ordinal] = false;
+            var block = blocks[ordinal];
+            var state = inStates[ordinal];
+            var union = state;
+            foreach (var operation in block.Operations)
+            {
+                Walk(operation, ref state, ref union, graph, record: false);
+            }
+
+            if (block.BranchValue is not null)
+            {
+                Walk(block.BranchValue, ref state, ref union, graph, record: false);
+            }
+
+            // Exceptional flow: everything seen inside a try may reach its handlers.
+            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is null)
+                {
+                    continue;
+                }
+
+                tryUnion.TryGetValue(region, out var previous);
+                var merged = previous | union;
+                if (merged == previous && tryUnion.ContainsKey(region))
+                {
+                    continue;
+                }
+
+                tryUnion[region] = merged;
+                foreach (var sibling in region.EnclosingRegion.NestedRegions)
+                {
+                    if (sibling == region)
+                    {
+                        continue;
+                    }
+
+                    var handlerEntry = sibling.FirstBlockOrdinal;
+                    Propagate(handlerEntry, merged, inStates, reached, work, queued);
+                }
+            }
+
+            if (block.FallThroughSuccessor is not null)
+            {
+                Flow(block.FallThroughSuccessor, state, inStates, reached, work, queued, graph);
+            }
+
+            if (block.ConditionalSuccessor is not null)
+            {
+                Flow(block.ConditionalSuccessor, state, inStates, reached, work, queued, graph);
+            }
+        }
+
+        // Final pass: record the state at every call, and hand nested lambdas their entry state.
+        foreach (var block in blocks)
+        {
+            if (!reached[block.Ordinal])
+            {
+                continue;
+            }
+
+            var state = inStates[block.Ordinal];
+            var union = state;
+            foreach (var operation in block.Operations)
+            {
+                Walk(operation, ref state, ref union, graph, record: true);
+            }
+
+            if (block.BranchValue is not null)
+            {
+                Walk(block.BranchValue, ref state, ref union, graph, record: true);
+            }
+        }
+    }
+
+    private bool HasSiteIn(ControlFlowGraph graph) => _sites.Count > 0;
+
+    private static bool IsHandlerEntry(BasicBlock block)
+    {
+        var region = block.EnclosingRegion;
+        while (region is not null && region.FirstBlockOrdinal == block.Ordinal)
+        {
+            if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.Finally or ControlFlowRegionKind.Filter or ControlFlowRegionKind.FilterAndHandler)
+            {
+                return true;
+            }
+
+            region = region.EnclosingRegion;
+        }
+
+        return false;
+    }
+
+    private void Flow(ControlFlowBranch branch, ulong state, ulong[] inStates, bool[] reached, Queue<int> work, bool[] queued, ControlFlowGraph graph)
+    {
+        if (branch.Destination is null)
+        {
+            return;
+        }
+
+        if (!branch.FinallyRegions.IsEmpty)
+        {
+            foreach (var finallyRegion in branch.FinallyRegions)
+            {
+                state &= ~KillMask(finallyRegion, graph);
+            }
+        }
+
+        Propagate(branch.Destination.Ordinal, state, inStates, reached, work, queued);
+    }
+
+    private static void Propagate(int ordinal, ulong state, ulong[] inStates, bool[] reached, Queue<int> work, bool[] queued)
+    {
+        var merged = inStates[ordinal] | state;
+        if (reached[ordinal] && merged == inStates[ordinal])
+        {
+            return;
+        }
+
+        inStates[ordinal] = merged;
+        reached[ordinal] = true;
+        if (!queued[ordinal])
+        {
+            queued[ordinal] = true;
+            work.Enqueue(ordinal);
+        }
+    }
+
+    private readonly Dictionary<ControlFlowRegion, ulong> _killMasks = new();
+
+    /// <summary>What a finally region (a using statement's Dispose) ends, applied to every branch leaving through it.</summary>
+    private ulong KillMask(ControlFlowRegion region, ControlFlowGraph graph)
+    {
+        if (_killMasks.TryGetValue(region, out var mask))
+        {
+            return mask;
+        }
+
+        mask = 0;
+        for (var i = region.FirstBlockOrdinal; i <= region.LastBlockOrdinal; i++)
+        {
+            var block = graph.Blocks[i];
+            foreach (var operation in block.Operations)
+            {
+                foreach (var descendant in operation.DescendantsAndSelf())
+                {
+                    if (descendant is IInvocationOperation invocation)
+                    {
+                        mask |= EndMask(invocation);
+                    }
+                }
+            }
+        }
+
+        _killMasks[region] = mask;
+        return mask;
+    }
+
+    // ---- the transfer function ----
+
+    private void Walk(IOperation operation, ref ulong state, ref ulong union, ControlFlowGraph graph, bool record)
+    {
+        switch (operation)
+        {
+            case IFlowAnonymousFunctionOperation lambda:
+                if (record)
+                {
+                    HandleDelegate(lambda, lambda.Symbol, state, graph);
+                }
+
+                return;
+            case IAnonymousFunctionOperation:
+                return;
+            case IConversionOperation conversion when _symbols.IsExpressionTree(conversion.Type):
+                // An expression tree (Hangfire's Enqueue(() => ...)) never runs here.
+                return;
+            case IArgumentOperation { Parameter: { } parameter } when _symbols.IsExpressionTree(parameter.Type):
+                return;
+        }
+
+        foreach (var child in operation.ChildOperations)
+        {
+            Walk(child, ref state, ref union, graph, record);
+        }
+
+        switch (operation)
+        {
+            case IInvocationOperation invocation:
+                if (record)
+                {
+                    if (state != 0)
+                    {
+                        _hits.TryGetValue(invocation, out var existing);
+                        _hits[invocation] = existing | state;
+                    }
+
+                    if (invocation.TargetMethod.MethodKind == MethodKind.LocalFunction)
+                    {
+                        AddLocalFunctionCall(invocation.TargetMethod, state);
+                    }
+                }
+
+                state &= ~EndMask(invocation);
+                break;
+            case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference when record:
+                HandleDelegate(reference, reference.Method, state, graph);
+                break;
+        }
+
+        if (_siteByOperation.TryGetValue(operation, out var site))
+        {
+            state |= Bit(site);
+        }
+
+        union |= state;
+    }
+
+    private void AddLocalFunctionCall(IMethodSymbol localFunction, ulong state)
+    {
+        var key = localFunction.OriginalDefinition;
+        _localFunctionCalls.TryGetValue(key, out var existing);
+        _localFunctionCalls[key] = existing | state;
+    }
+
+    private void HandleDelegate(IOperation node, IMethodSymbol delegateMethod, ulong state, ControlFlowGraph graph)
+    {
+        var disposition = DelegateDisposition.RunsWhereInvoked;
+        IOperation? call = null;
+        var parent = node.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation or IParenthesizedOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        switch (parent)
+        {
+            case IArgumentOperation argument when argument.Parent is IInvocationOperation invocation:
+                call = invocation;
+                disposition = _oracle.Classify(invocation, invocation.TargetMethod, argument.Parameter);
+                break;
+            case IArgumentOperation argument when argument.Parent is IObjectCreationOperation { Constructor: { } constructor } creation:
+                call = creation;
+                disposition = _oracle.Classify(creation, constructor, argument.Parameter);
+                break;
+            case IEventAssignmentOperation:
+                disposition = DelegateDisposition.Deferred;
+                break;
+            case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation }:
+            case ICompoundAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation }:
+                disposition = DelegateDisposition.Deferred;
+                break;
+        }
+
+        var inherited = disposition switch
+        {
+            DelegateDisposition.Deferred => 0UL,
+            DelegateDisposition.RunsInTransaction when call is not null =>
+                state | Bit(AddSite(TransactionSiteKind.TransactionMethod, call.Syntax, call, null)),
+            _ => state,
+        };
+
+        if (node is IFlowAnonymousFunctionOperation lambda)
+        {
+            var lambdaGraph = graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _cancellationToken);
+            _jobs.Enqueue((lambdaGraph, inherited, delegateMethod));
+        }
+        else
+        {
+            AddLocalFunctionCall(delegateMethod, inherited);
+        }
+    }
+
+    // ---- starts, ends and bindings ----
+
+    private void Bind(IOperation root)
+    {
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IObjectCreationOperation or IInvocationOperation when !_siteByOperation.ContainsKey(operation):
+                    TryAddStart(operation);
+                    break;
+                case ISimpleAssignmentOperation assignment:
+                    BindValue(KeyOf(assignment.Target), assignment.Value);
+                    break;
+                case IFlowCaptureOperation capture:
+                    BindValue(capture.Id, capture.Value);
+                    break;
+                case IVariableDeclaratorOperation { Initializer: { } initializer } declarator:
+                    BindValue(declarator.Symbol, initializer.Value);
+                    break;
+            }
+
+            // An object configured with a transaction (options.UseCustomSqlTransaction(tx), new Outbox(tx))
+            // is attached to it.
+            if (operation is IInvocationOperation { Instance: { } instance } configure && !_siteByOperation.ContainsKey(operation))
+            {
+                var bits = ArgumentBits(configure.Arguments);
+                if (bits != 0 && KeyOf(instance) is { } key)
+                {
+                    Attach(key, bits);
+                }
+            }
+        }
+    }
+
+    private ulong ArgumentBits(ImmutableArray<IArgumentOperation> arguments)
+    {
+        ulong bits = 0;
+        foreach (var argument in arguments)
+        {
+            var value = Unwrap(argument.Value);
+            if (KeyOf(value) is { } key)
+            {
+                if (_bound.TryGetValue(key, out var b))
+                {
+                    bits |= b;
+                }
+
+                if (_attached.TryGetValue(key, out var a))
+                {
+                    bits |= a;
+                }
+            }
+        }
+
+        return bits;
+    }
+
+    private void BindValue(object? key, IOperation value)
+    {
+        if (key is null)
+        {
+            return;
+        }
+
+        var bits = ValueBits(value);
+        if (bits != 0)
+        {
+            Bind(key, bits);
+        }
+
+        if (Unwrap(value) is IObjectCreationOperation creation && !_siteByOperation.ContainsKey(creation))
+        {
+            var attached = ArgumentBits(creation.Arguments);
+            if (attached != 0)
+            {
+                Attach(key, attached);
+            }
+        }
+        else if (KeyOf(Unwrap(value)) is { } source && _attached.TryGetValue(source, out var copied))
+        {
+            Attach(key, copied);
+        }
+    }
+
+    private void Bind(object key, ulong bits)
+    {
+        _bound.TryGetValue(key, out var existing);
+        _bound[key] = existing | bits;
+    }
+
+    private void Attach(object key, ulong bits)
+    {
+        _attached.TryGetValue(key, out var existing);
+        _attached[key] = existing | bits;
+    }
+
+    private ulong ValueBits(IOperation value)
+    {
+        value = UnwrapValue(value);
+        if (_siteByOperation.TryGetValue(value, out var site))
+        {
+            return Bit(site);
+        }
+
+        if (KeyOf(value) is { } key && _bound.TryGetValue(key, out var bits))
+        {
+            return bits;
+        }
+
+        if (value is ICoalesceOperation coalesce)
+        {
+            return ValueBits(coalesce.Value) | ValueBits(coalesce.WhenNull);
+        }
+
+        if (value is IConditionalOperation conditional)
+        {
+            return ValueBits(conditional.WhenTrue) | (conditional.WhenFalse is null ? 0 : ValueBits(conditional.WhenFalse));
+        }
+
+        return 0;
+    }
+
+    /// <summary>Looks through await, ConfigureAwait, conversions and parentheses to the value's producer.</summary>
+    private static IOperation UnwrapValue(IOperation value)
+    {
+        while (true)
+        {
+            switch (value)
+            {
+                case IAwaitOperation await:
+                    value = await.Operation;
+                    continue;
+                case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance }:
+                    value = instance;
+                    continue;
+                case IConversionOperation conversion:
+                    value = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    value = parenthesized.Operand;
+                    continue;
+                default:
+                    return value;
+            }
+        }
+    }
+
+    private static IOperation Unwrap(IOperation value)
+    {
+        while (true)
+        {
+            switch (value)
+            {
+                case IConversionOperation conversion:
+                    value = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    value = parenthesized.Operand;
+                    continue;
+                default:
+                    return value;
+            }
+        }
+    }
+
+    /// <summary>The variable an expression names: a local, parameter, flow capture, or a field/property of this (or static).</summary>
+    internal static object? KeyOf(IOperation? operation)
+    {
+        if (operation is null)
+        {
+            return null;
+        }
+
+        operation = Unwrap(operation);
+        return operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFlowCaptureReferenceOperation capture => capture.Id,
+            IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation => field.Field.OriginalDefinition,
+            IPropertyReferenceOperation property when property.Arguments.IsEmpty && property.Instance is null or IInstanceReferenceOperation => property.Property.OriginalDefinition,
+            _ => null,
+        };
+    }
+
+    private void TryAddStart(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IObjectCreationOperation creation when _symbols.IsTransactionScope(creation.Type):
+                if (IsSuppress(creation))
+                {
+                    return;
+                }
+
+                var scope = AddSite(TransactionSiteKind.Scope, creation.Syntax, creation, null);
+                _siteByOperation[creation] = scope;
+                break;
+            case IInvocationOperation invocation when IsBeginTransaction(invocation):
+                var index = AddSite(TransactionSiteKind.DbTransaction, invocation.Syntax, invocation, null);
+                _siteByOperation[invocation] = index;
+
+                // The connection (or DbContext, or session) it was begun on, and anything handed to it.
+                var receiver = invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+                while (receiver is IPropertyReferenceOperation { Instance: { } inner })
+                {
+                    if (KeyOf(receiver) is { } propertyKey)
+                    {
+                        Attach(propertyKey, Bit(index));
+                    }
+
+                    receiver = inner;
+                }
+
+                if (KeyOf(receiver) is { } connection)
+                {
+                    Attach(connection, Bit(index));
+                }
+
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (KeyOf(argument.Value) is { } handed)
+                    {
+                        Attach(handed, Bit(index));
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>BeginTransaction[Async] (or UseTransaction) returning a transaction type, on any receiver.</summary>
+    internal bool IsBeginTransaction(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var name = method.Name;
+        if (name.StartsWith("Begin", StringComparison.Ordinal))
+        {
+            return _symbols.IsTransactionType(_symbols.ResultType(method.ReturnType));
+        }
+
+        if (name is "UseTransaction" or "UseTransactionAsync" && _symbols.IsTransactionType(_symbols.ResultType(method.ReturnType)))
+        {
+            // db.Database.UseTransaction(null) detaches instead.
+            foreach (var argument in invocation.Arguments)
+            {
+                if (_symbols.IsTransactionType(argument.Parameter?.Type))
+                {
+                    return !(argument.Value.ConstantValue.HasValue && argument.Value.ConstantValue.Value is null);
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsSuppress(IObjectCreationOperation creation)
+    {
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter?.Type is { Name: "TransactionScopeOption" }
+                && argument.Value.ConstantValue is { HasValue: true, Value: int value }
+                && value == 2)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The sites a call ends: Commit/Rollback/Dispose of a transaction, Dispose of a scope.</summary>
+    private ulong EndMask(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var name = method.Name;
+        if (name is not ("Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "Dispose" or "DisposeAsync"
+            or "CommitTransaction" or "CommitTransactionAsync" or "RollbackTransaction" or "RollbackTransactionAsync"))
+        {
+            return 0;
+        }
+
+        if (_sites.Count == 0)
+        {
+            return 0;
+        }
+
+        var instance = invocation.Instance ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+        if (instance is null)
+        {
+            return 0;
+        }
+
+        var receiverType = Unwrap(instance).Type;
+        if (name.EndsWith("Transaction", StringComparison.Ordinal) || name.EndsWith("TransactionAsync", StringComparison.Ordinal))
+        {
+            // EF Core's db.Database.CommitTransaction() / RollbackTransaction().
+            return _symbols.DatabaseFacade is not null && SymbolEqualityComparer.Default.Equals(receiverType, _symbols.DatabaseFacade)
+                ? SitesOfKind(TransactionSiteKind.DbTransaction)
+                : 0;
+        }
+
+        var isScope = _symbols.IsTransactionScope(receiverType);
+        if (isScope && name != "Dispose")
+        {
+            return 0;
+        }
+
+        if (!isScope && !_symbols.IsTransactionType(receiverType))
+        {
+            return 0;
+        }
+
+        // Rollback("savepoint") rolls back to a savepoint: the transaction stays open.
+        if (name.StartsWith("Rollback", StringComparison.Ordinal) && invocation.Arguments.Length > 0
+            && invocation.Arguments[0].Value.Type?.SpecialType == SpecialType.System_String)
+        {
+            return 0;
+        }
+
+        if (KeyOf(instance) is { } key && _bound.TryGetValue(key, out var bits))
+        {
+            return bits;
+        }
+
+        // A transaction we did not see begin (a property, a helper's result): it is the one that is open.
+        return isScope
+            ? SitesOfKind(TransactionSiteKind.Scope)
+            : SitesOfKind(TransactionSiteKind.DbTransaction) | SitesOfKind(TransactionSiteKind.Parameter);
+    }
+
+    private ulong SitesOfKind(TransactionSiteKind kind)
+    {
+        ulong mask = 0;
+        for (var i = 0; i < _sites.Count && i < MaxSites; i++)
+        {
+            if (_sites[i].Kind == kind)
+            {
+                mask |= Bit(i);
+            }
+        }
+
+        return mask;
+    }
+
+    private bool IsTransactionParameter(IParameterSymbol parameter)
+    {
+        if (!_symbols.IsTransactionType(parameter.Type))
+        {
+            return false;
+        }
+
+        // 'IDbTransaction? transaction = null': the caller may well have none.
+        return !(parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is null);
+    }
+
+    private int AddSite(TransactionSiteKind kind, SyntaxNode syntax, IOperation? operation, IParameterSymbol? parameter)
+    {
+        if (operation is not null && _siteByOperation.TryGetValue(operation, out var existing) && kind != TransactionSiteKind.TransactionMethod)
+        {
+            return existing;
+        }
+
+        foreach (var (site, i) in Indexed())
+        {
+            if (site.Syntax == syntax && site.Kind == kind)
+            {
+                return i;
+            }
+        }
+
+        var description = kind switch
+        {
+            TransactionSiteKind.Parameter => $"the transaction passed in as parameter '{parameter!.Name}' (line {TransactionSite.Line(syntax)})",
+            TransactionSiteKind.TransactionMethod => $"the transaction that '{CallName(operation)}' opens around this code (line {TransactionSite.Line(syntax)})",
+            _ => $"the transaction opened by '{TransactionSite.ShortText(syntax)}' (line {TransactionSite.Line(syntax)})",
+        };
+        _sites.Add(new TransactionSite(kind, syntax, description));
+        return Math.Min(_sites.Count - 1, MaxSites - 1);
+    }
+
+    private IEnumerable<(TransactionSite Site, int Index)> Indexed()
+    {
+        for (var i = 0; i < _sites.Count; i++)
+        {
+            yield return (_sites[i], Math.Min(i, MaxSites - 1));
+        }
+    }
+
+    private static string CallName(IOperation? operation) => operation switch
+    {
+        IInvocationOperation invocation => (invocation.TargetMethod.ContainingType?.Name is { } type ? type + "." : string.Empty) + invocation.TargetMethod.Name,
+        IObjectCreationOperation creation => "new " + creation.Type?.Name,
+        _ => "the call",
+    };
+
+    private static ulong Bit(int index) => 1UL << Math.Min(index, MaxSites - 1);
+}

@@ -1,0 +1,146 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace JobSafety.Analyzers.Regions;
+
+/// <summary>
+/// The transaction types and methods the region model recognises, resolved once per compilation.
+/// Recognition is by symbol: a method named <c>BeginTransaction</c> on an unrelated type is not a start.
+/// </summary>
+internal sealed class TransactionSymbols
+{
+    private TransactionSymbols(Compilation compilation)
+    {
+        TransactionScope = compilation.GetTypeByMetadataName("System.Transactions.TransactionScope");
+        ExpressionOfT = compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1");
+        DatabaseFacade = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade");
+        ExecutionStrategyExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ExecutionStrategyExtensions");
+        DbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");
+        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+
+        var types = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        foreach (var name in new[]
+        {
+            "System.Data.IDbTransaction",
+            "System.Data.Common.DbTransaction",
+            "Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction",
+            "NHibernate.ITransaction",
+            "DotNetCore.CAP.ICapTransaction",
+        })
+        {
+            types.AddRange(WellKnown.GetTypes(compilation, name));
+        }
+
+        TransactionTypes = types.ToImmutable();
+
+        var connections = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        foreach (var name in new[] { "System.Data.IDbConnection", "System.Data.Common.DbConnection", "NHibernate.ISession", "NHibernate.IStatelessSession" })
+        {
+            connections.AddRange(WellKnown.GetTypes(compilation, name));
+        }
+
+        if (DatabaseFacade is not null)
+        {
+            connections.Add(DatabaseFacade);
+        }
+
+        ConnectionTypes = connections.ToImmutable();
+    }
+
+    public INamedTypeSymbol? TransactionScope { get; }
+
+    public INamedTypeSymbol? ExpressionOfT { get; }
+
+    public INamedTypeSymbol? DatabaseFacade { get; }
+
+    public INamedTypeSymbol? ExecutionStrategyExtensions { get; }
+
+    public INamedTypeSymbol? DbContext { get; }
+
+    public INamedTypeSymbol? Task { get; }
+
+    public INamedTypeSymbol? ValueTask { get; }
+
+    /// <summary>DbTransaction, IDbTransaction, IDbContextTransaction, NHibernate ITransaction, CAP ICapTransaction.</summary>
+    public ImmutableArray<INamedTypeSymbol> TransactionTypes { get; }
+
+    /// <summary>Types whose <c>BeginTransaction</c> starts a database transaction.</summary>
+    public ImmutableArray<INamedTypeSymbol> ConnectionTypes { get; }
+
+    /// <summary>False when the compilation can open no transaction we know: then no flow analysis at all.</summary>
+    public bool IsValid => TransactionScope is not null || !TransactionTypes.IsEmpty;
+
+    public static TransactionSymbols Create(Compilation compilation) => new(compilation);
+
+    public bool IsTransactionType(ITypeSymbol? type)
+    {
+        if (type is null || TransactionTypes.IsEmpty)
+        {
+            return false;
+        }
+
+        return IsOrInherits(type, TransactionTypes);
+    }
+
+    public bool IsConnectionType(ITypeSymbol? type) => type is not null && IsOrInherits(type, ConnectionTypes);
+
+    public bool IsTransactionScope(ITypeSymbol? type) =>
+        type is not null && TransactionScope is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, TransactionScope);
+
+    public bool IsExpressionTree(ITypeSymbol? type) =>
+        type is INamedTypeSymbol named && ExpressionOfT is not null && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, ExpressionOfT);
+
+    /// <summary>The type a call returns, looking through Task&lt;T&gt; and ValueTask&lt;T&gt;.</summary>
+    public ITypeSymbol? ResultType(ITypeSymbol? type)
+    {
+        if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named
+            && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, Task)
+                || SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, ValueTask)))
+        {
+            return named.TypeArguments[0];
+        }
+
+        return type;
+    }
+
+    private static bool IsOrInherits(ITypeSymbol type, ImmutableArray<INamedTypeSymbol> targets)
+    {
+        if (type is ITypeParameterSymbol typeParameter)
+        {
+            foreach (var constraint in typeParameter.ConstraintTypes)
+            {
+                if (IsOrInherits(constraint, targets))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var target in targets)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, target))
+                {
+                    return true;
+                }
+            }
+        }
+
+        foreach (var iface in type.AllInterfaces)
+        {
+            foreach (var target in targets)
+            {
+                if (SymbolEqualityComparer.Default.Equals(iface.OriginalDefinition, target))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

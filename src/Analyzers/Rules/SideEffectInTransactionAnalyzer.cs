@@ -1,0 +1,288 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using JobSafety.Analyzers.Regions;
+using JobSafety.Analyzers.SideEffects;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace JobSafety.Analyzers.Rules;
+
+/// <summary>
+/// JS0001–JS0004: for each call that runs while a database transaction may be open (the region model)
+/// and that the catalog classifies as a side effect — directly, or through source methods it calls —
+/// report it with the rule of its category. One analyzer for the four rules so the flow analysis of
+/// a method runs once. Also reports malformed options (JS9999).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
+{
+    internal const string SiteKindProperty = "SiteKind";
+    internal const string CategoryProperty = "Category";
+    internal const string ThroughCallProperty = "ThroughCall";
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.EnqueueInTransaction,
+        DiagnosticDescriptors.MailInTransaction,
+        DiagnosticDescriptors.HttpInTransaction,
+        DiagnosticDescriptors.OtherSideEffectInTransaction,
+        DiagnosticDescriptors.InvalidOption);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var shared = new JobSafetyCompilationContext(context.Compilation, context.Options.AnalyzerConfigOptionsProvider);
+
+        context.RegisterSyntaxTreeAction(treeContext => Guard.Run(() =>
+        {
+            var configured = shared.For(treeContext.Tree);
+            if (!configured.Options.Errors.IsEmpty && configured.ClaimErrorReport())
+            {
+                var location = Location.Create(treeContext.Tree, new Microsoft.CodeAnalysis.Text.TextSpan(0, 0));
+                foreach (var error in configured.Options.Errors)
+                {
+                    treeContext.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidOption, location, error + $" (first seen for '{System.IO.Path.GetFileName(treeContext.Tree.FilePath)}')"));
+                }
+            }
+        }));
+
+        if (!shared.Symbols.IsValid)
+        {
+            return;
+        }
+
+        context.RegisterOperationBlockStartAction(blockContext => Guard.Run(() => OnBlockStart(blockContext, shared)));
+    }
+
+    private static void OnBlockStart(OperationBlockStartAnalysisContext context, JobSafetyCompilationContext shared)
+    {
+        if (context.OwningSymbol is not IMethodSymbol owner)
+        {
+            return;
+        }
+
+        var tree = context.OperationBlocks.FirstOrDefault()?.Syntax.SyntaxTree;
+        if (tree is null)
+        {
+            return;
+        }
+
+        var configured = shared.For(tree);
+
+        var relevant = owner.Parameters.Any(p => shared.Symbols.IsTransactionType(p.Type));
+        var symbols = shared.Symbols;
+        var regionsProbe = new StartProbe(symbols, configured);
+
+        context.RegisterOperationAction(
+            operationContext =>
+            {
+                if (!relevant && Guard.Run(() => regionsProbe.MayOpenRegion(operationContext.Operation), false))
+                {
+                    relevant = true;
+                }
+            },
+            OperationKind.Invocation,
+            OperationKind.ObjectCreation,
+            OperationKind.AnonymousFunction);
+
+        context.RegisterOperationBlockEndAction(endContext => Guard.Run(() =>
+        {
+            if (!relevant)
+            {
+                return;
+            }
+
+            var seen = new HashSet<IOperation>();
+            foreach (var block in endContext.OperationBlocks)
+            {
+                var root = block;
+                while (root.Parent is not null)
+                {
+                    root = root.Parent;
+                }
+
+                if (root is not (IMethodBodyBaseOperation or IBlockOperation or IAnonymousFunctionOperation) || !seen.Add(root))
+                {
+                    continue;
+                }
+
+                var graph = endContext.GetControlFlowGraph(block);
+                configured.Summaries.CancellationToken = endContext.CancellationToken;
+                var regions = RegionAnalysis.Run(graph, owner, symbols, configured.Summaries, endContext.CancellationToken);
+                Report(endContext, regions, configured, symbols);
+            }
+        }));
+    }
+
+    private static void Report(OperationBlockAnalysisContext context, RegionAnalysis regions, JobSafetyCompilationContext.Configured configured, TransactionSymbols symbols)
+    {
+        if (regions.Hits.Count == 0)
+        {
+            return;
+        }
+
+        var hits = regions.Hits.OrderBy(h => h.Key.Syntax.SpanStart).ToList();
+        foreach (var hit in hits)
+        {
+            if (hit.Key is not IInvocationOperation invocation)
+            {
+                continue;
+            }
+
+            var mask = hit.Value;
+            var target = invocation.TargetMethod;
+            if (target.MethodKind is MethodKind.LocalFunction or MethodKind.DelegateInvoke)
+            {
+                continue;
+            }
+
+            if (regions.IsHandedTransaction(invocation, mask))
+            {
+                continue;
+            }
+
+            var effect = configured.Catalog.Classify(target, Summaries.MethodSummaries.ReceiverType(invocation));
+            if (effect is not null)
+            {
+                if (configured.Catalog.IsDeclaredTransactional(target) || IsAtomicInRegion(effect, target, mask, regions, configured))
+                {
+                    continue;
+                }
+
+                ReportOne(context, invocation, effect, ImmutableArray<string>.Empty, regions.FirstSite(mask));
+                continue;
+            }
+
+            var depth = configured.Options.CallDepth;
+            if (depth <= 0 || configured.Summaries.ResolveBody(target) is null)
+            {
+                continue;
+            }
+
+            foreach (var path in configured.Summaries.GetSideEffects(target, depth))
+            {
+                if (IsAtomicInRegion(path.Effect, null, mask, regions, configured))
+                {
+                    continue;
+                }
+
+                ReportOne(context, invocation, path.Effect, path.Chain, regions.FirstSite(mask));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Azure Service Bus sends enlist in an ambient TransactionScope of their own, and Hangfire storages
+    /// that enlist (jobsafety.hangfire_storage_enlists) commit with it: atomic when every open
+    /// transaction is a TransactionScope.
+    /// </summary>
+    private static bool IsAtomicInRegion(SideEffect effect, IMethodSymbol? target, ulong mask, RegionAnalysis regions, JobSafetyCompilationContext.Configured configured)
+    {
+        if (!regions.AllSitesAre(mask, TransactionSiteKind.Scope))
+        {
+            return false;
+        }
+
+        var name = effect.DisplayName;
+        if (name.StartsWith("ServiceBusSender.", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (configured.Options.HangfireStorageEnlists && effect.Category == SideEffectCategory.Enqueue
+            && (name.StartsWith("BackgroundJob.", StringComparison.Ordinal) || name.StartsWith("IBackgroundJobClient", StringComparison.Ordinal) || name.StartsWith("BackgroundJobClient", StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    private static void ReportOne(OperationBlockAnalysisContext context, IInvocationOperation invocation, SideEffect effect, ImmutableArray<string> chain, TransactionSite site)
+    {
+        var subject = chain.IsDefaultOrEmpty
+            ? $"'{effect.DisplayName}'"
+            : string.Join(" → ", chain.Select(c => $"'{c}'"));
+        var message = $"{subject} {effect.Verb} while {site.Description} is still open: {SideEffectCategoryNames.Consequence(effect.Category)}. Defer it with AfterCommit or {site.MoveHint}.";
+        var properties = ImmutableDictionary<string, string?>.Empty
+            .Add(SiteKindProperty, site.Kind.ToString())
+            .Add(CategoryProperty, effect.Category.ToString())
+            .Add(ThroughCallProperty, chain.IsDefaultOrEmpty ? "false" : "true");
+
+        var additional = site.Syntax.SyntaxTree == invocation.Syntax.SyntaxTree ? new[] { site.Location } : Array.Empty<Location>();
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.ForCategory(effect.Category),
+            invocation.Syntax.GetLocation(),
+            additional,
+            properties,
+            message));
+    }
+
+    /// <summary>The cheap test run on every call and creation: could this method body contain a region?</summary>
+    private sealed class StartProbe
+    {
+        private readonly TransactionSymbols _symbols;
+        private readonly JobSafetyCompilationContext.Configured _configured;
+
+        public StartProbe(TransactionSymbols symbols, JobSafetyCompilationContext.Configured configured)
+        {
+            _symbols = symbols;
+            _configured = configured;
+        }
+
+        public bool MayOpenRegion(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IObjectCreationOperation creation:
+                    return _symbols.IsTransactionScope(creation.Type);
+                case IAnonymousFunctionOperation lambda:
+                    foreach (var parameter in lambda.Symbol.Parameters)
+                    {
+                        if (_symbols.IsTransactionType(parameter.Type))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case IInvocationOperation invocation:
+                    var method = invocation.TargetMethod;
+                    if (method.Name.StartsWith("Begin", StringComparison.Ordinal) || method.Name.StartsWith("UseTransaction", StringComparison.Ordinal))
+                    {
+                        return _symbols.IsTransactionType(_symbols.ResultType(method.ReturnType));
+                    }
+
+                    foreach (var argument in invocation.Arguments)
+                    {
+                        var value = argument.Value;
+                        while (value is IConversionOperation or IDelegateCreationOperation)
+                        {
+                            value = value is IConversionOperation c ? c.Operand : ((IDelegateCreationOperation)value).Target;
+                        }
+
+                        if (value is IAnonymousFunctionOperation or IMethodReferenceOperation
+                            && _configured.Summaries.Classify(invocation, method, argument.Parameter) == DelegateDisposition.RunsInTransaction)
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace JobSafety.Analyzers.SideEffects;
+
+/// <summary>What the catalog knows about one side-effecting method.</summary>
+internal sealed class SideEffect
+{
+    public SideEffect(SideEffectCategory category, string displayName, string verb)
+    {
+        Category = category;
+        DisplayName = displayName;
+        Verb = verb;
+    }
+
+    public SideEffectCategory Category { get; }
+
+    /// <summary>How the call is named in messages, e.g. <c>BackgroundJob.Enqueue</c>.</summary>
+    public string DisplayName { get; }
+
+    /// <summary>What it does, e.g. <c>enqueues a background job</c>.</summary>
+    public string Verb { get; }
+}

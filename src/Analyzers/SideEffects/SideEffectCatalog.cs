@@ -1,0 +1,323 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace JobSafety.Analyzers.SideEffects;
+
+/// <summary>
+/// Answers "is this call a side effect, of which category?" by symbol: the catalog's library types,
+/// their derived types and implementations, and the library's extension methods on them, plus what
+/// the user declared in <c>jobsafety.additional_side_effects</c>. Knows nothing about transactions.
+/// Built once per compilation (and option set); thread-safe.
+/// </summary>
+internal sealed class SideEffectCatalog
+{
+    private static readonly string[] ExcludedReceiverTypeNames =
+    {
+        // In-process mediators implement MassTransit's send/publish interfaces but deliver synchronously,
+        // inside the caller's transaction: they are not side effects that escape it.
+        "MassTransit.Mediator.IMediator",
+        "MassTransit.Mediator.IScopedMediator",
+    };
+
+    private readonly Dictionary<INamedTypeSymbol, List<CatalogEntry>> _entriesByType;
+    private readonly ImmutableArray<INamedTypeSymbol> _excludedReceivers;
+    private readonly ImmutableArray<(ISymbol Symbol, SideEffectCategory Category)> _declared;
+    private readonly ImmutableHashSet<ISymbol> _transactional;
+    private readonly ConcurrentDictionary<IMethodSymbol, SideEffect?> _cache = new(SymbolEqualityComparer.Default);
+
+    private SideEffectCatalog(
+        Dictionary<INamedTypeSymbol, List<CatalogEntry>> entriesByType,
+        ImmutableArray<INamedTypeSymbol> excludedReceivers,
+        ImmutableArray<(ISymbol Symbol, SideEffectCategory Category)> declared,
+        ImmutableHashSet<ISymbol> transactional)
+    {
+        _entriesByType = entriesByType;
+        _excludedReceivers = excludedReceivers;
+        _declared = declared;
+        _transactional = transactional;
+    }
+
+    /// <summary>True when the compilation references no catalog library and the user declared nothing.</summary>
+    public bool IsEmpty => _entriesByType.Count == 0 && _declared.IsEmpty;
+
+    public static SideEffectCatalog Create(
+        Compilation compilation,
+        ImmutableArray<(ISymbol Symbol, SideEffectCategory Category)> declared,
+        ImmutableHashSet<ISymbol> transactional)
+    {
+        var byType = new Dictionary<INamedTypeSymbol, List<CatalogEntry>>(SymbolEqualityComparer.Default);
+        foreach (var entry in SideEffectCatalogData.Entries)
+        {
+            foreach (var type in WellKnown.GetTypes(compilation, entry.TypeName))
+            {
+                if (!byType.TryGetValue(type, out var list))
+                {
+                    list = new List<CatalogEntry>();
+                    byType.Add(type, list);
+                }
+
+                list.Add(entry);
+            }
+        }
+
+        var excluded = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        foreach (var name in ExcludedReceiverTypeNames)
+        {
+            excluded.AddRange(WellKnown.GetTypes(compilation, name));
+        }
+
+        return new SideEffectCatalog(byType, excluded.ToImmutable(), declared, transactional);
+    }
+
+    /// <summary>
+    /// Classifies the target of a call. <paramref name="receiverType"/> is the static type of the
+    /// instance the call is made on (null for static calls).
+    /// </summary>
+    public SideEffect? Classify(IMethodSymbol method, ITypeSymbol? receiverType)
+    {
+        if (IsEmpty)
+        {
+            return null;
+        }
+
+        var definition = (method.ReducedFrom ?? method).OriginalDefinition;
+        if (!_cache.TryGetValue(definition, out var result))
+        {
+            result = ClassifyCore(definition);
+            _cache.TryAdd(definition, result);
+        }
+
+        if (result is null)
+        {
+            return null;
+        }
+
+        if (!_excludedReceivers.IsEmpty && receiverType is not null && IsExcludedReceiver(receiverType))
+        {
+            return null;
+        }
+
+        return result;
+    }
+
+    /// <summary>True when the method is listed in <c>jobsafety.transactional_apis</c> (or overrides/implements one).</summary>
+    public bool IsDeclaredTransactional(IMethodSymbol method)
+    {
+        if (_transactional.IsEmpty)
+        {
+            return false;
+        }
+
+        var definition = (method.ReducedFrom ?? method).OriginalDefinition;
+        foreach (var symbol in _transactional)
+        {
+            if (Matches(definition, symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private SideEffect? ClassifyCore(IMethodSymbol method)
+    {
+        // What the user declared wins, and applies to source methods too.
+        foreach (var (symbol, category) in _declared)
+        {
+            if (Matches(method, symbol))
+            {
+                return new SideEffect(category, DisplayName(method), SideEffectCategoryNames.DefaultVerb(category));
+            }
+        }
+
+        // The built-in catalog describes library APIs. A method written in this compilation is judged
+        // by what its body does (the through-call summaries), even when it implements a catalog
+        // interface: a fake or no-op implementation is not a side effect.
+        if (_entriesByType.Count == 0 || IsInSource(method))
+        {
+            return null;
+        }
+
+        if (method.IsExtensionMethod && method.Parameters.Length > 0)
+        {
+            var hit = Lookup(method.ContainingType, method.Name) ?? LookupHierarchy(method.Parameters[0].Type, method.Name);
+            return hit is null ? null : new SideEffect(hit.Category, ExtensionDisplayName(method), hit.Verb);
+        }
+
+        var entry = LookupHierarchy(method.ContainingType, method.Name);
+        return entry is null ? null : new SideEffect(entry.Category, DisplayName(method), entry.Verb);
+    }
+
+    private CatalogEntry? LookupHierarchy(ITypeSymbol? type, string name)
+    {
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (type is ITypeParameterSymbol typeParameter)
+        {
+            foreach (var constraint in typeParameter.ConstraintTypes)
+            {
+                var hit = LookupHierarchy(constraint, name);
+                if (hit is not null)
+                {
+                    return hit;
+                }
+            }
+
+            return null;
+        }
+
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            var hit = Lookup(current, name);
+            if (hit is not null)
+            {
+                return hit;
+            }
+        }
+
+        foreach (var iface in type.AllInterfaces)
+        {
+            var hit = Lookup(iface, name);
+            if (hit is not null)
+            {
+                return hit;
+            }
+        }
+
+        return null;
+    }
+
+    private CatalogEntry? Lookup(INamedTypeSymbol? type, string name)
+    {
+        if (type is null || !_entriesByType.TryGetValue(type.OriginalDefinition, out var entries))
+        {
+            return null;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry.MatchesName(name))
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    private bool IsExcludedReceiver(ITypeSymbol receiverType)
+    {
+        foreach (var excluded in _excludedReceivers)
+        {
+            if (SymbolEqualityComparer.Default.Equals(receiverType.OriginalDefinition, excluded))
+            {
+                return true;
+            }
+
+            foreach (var iface in receiverType.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(iface.OriginalDefinition, excluded))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A declared symbol matches a method when it is the method itself, a method it overrides or
+    /// implements, or (for a type) the method's type or one of its base types or interfaces.
+    /// </summary>
+    private static bool Matches(IMethodSymbol method, ISymbol declared)
+    {
+        if (declared is IMethodSymbol declaredMethod)
+        {
+            declaredMethod = declaredMethod.OriginalDefinition;
+            for (var m = method; m is not null; m = m.OverriddenMethod?.OriginalDefinition)
+            {
+                if (SymbolEqualityComparer.Default.Equals(m, declaredMethod))
+                {
+                    return true;
+                }
+            }
+
+            if (declaredMethod.ContainingType is { TypeKind: TypeKind.Interface } iface
+                && method.Name == declaredMethod.Name
+                && method.ContainingType is { } type
+                && Implements(type, iface))
+            {
+                var implementation = type.FindImplementationForInterfaceMember(declaredMethod);
+                return implementation is not null && SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, method);
+            }
+
+            return false;
+        }
+
+        if (declared is INamedTypeSymbol declaredType && method.ContainingType is { } containing)
+        {
+            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.ReducedExtension or MethodKind.DelegateInvoke))
+            {
+                return false;
+            }
+
+            return Implements(containing, declaredType.OriginalDefinition);
+        }
+
+        return false;
+    }
+
+    private static bool Implements(INamedTypeSymbol type, INamedTypeSymbol target)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, target))
+            {
+                return true;
+            }
+        }
+
+        foreach (var iface in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(iface.OriginalDefinition, target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal static bool IsInSource(IMethodSymbol method)
+    {
+        foreach (var location in method.Locations)
+        {
+            if (location.IsInSource)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal static string DisplayName(IMethodSymbol method)
+    {
+        var m = method.ReducedFrom ?? method;
+        return m.ContainingType is null ? m.Name : m.ContainingType.Name + "." + m.Name;
+    }
+
+    private static string ExtensionDisplayName(IMethodSymbol method)
+    {
+        // 'IBackgroundJobClient.Enqueue' reads better than 'BackgroundJobClientExtensions.Enqueue'.
+        var receiver = method.Parameters[0].Type;
+        return receiver is INamedTypeSymbol named ? named.Name + "." + method.Name : DisplayName(method);
+    }
+}

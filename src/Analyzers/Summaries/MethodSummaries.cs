@@ -1,0 +1,603 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using JobSafety.Analyzers.Regions;
+using JobSafety.Analyzers.SideEffects;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace JobSafety.Analyzers.Summaries;
+
+/// <summary>
+/// Per-method facts, computed on demand once per compilation and cached:
+/// which side effects a source method performs (itself or through source callees, to a depth), and
+/// where a delegate passed to it runs (stored for later, invoked inside its own transaction, or
+/// invoked where it is called). Also the <see cref="IDelegateOracle"/> the region model asks.
+/// </summary>
+internal sealed class MethodSummaries : IDelegateOracle
+{
+    private readonly Compilation _compilation;
+    private readonly SideEffectCatalog _catalog;
+    private readonly TransactionSymbols _symbols;
+    private readonly Options.JobSafetyOptions _options;
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, int Depth), ImmutableArray<SideEffectPath>> _effects = new();
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), DelegateDisposition> _delegates = new();
+    private readonly Lazy<ImplementationIndex> _implementations;
+
+    [ThreadStatic]
+    private static HashSet<IMethodSymbol>? t_inProgress;
+
+    public MethodSummaries(Compilation compilation, SideEffectCatalog catalog, TransactionSymbols symbols, Options.JobSafetyOptions options)
+    {
+        _compilation = compilation;
+        _catalog = catalog;
+        _symbols = symbols;
+        _options = options;
+        _implementations = new Lazy<ImplementationIndex>(() => new ImplementationIndex(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>The method whose body runs for a call: itself, the implementation of a partial method, or the single source implementation of a source interface/abstract method.</summary>
+    public IMethodSymbol? ResolveBody(IMethodSymbol method)
+    {
+        method = (method.ReducedFrom ?? method).OriginalDefinition;
+        if (method.PartialImplementationPart is { } implementation)
+        {
+            method = implementation;
+        }
+
+        if (!SideEffectCatalog.IsInSource(method))
+        {
+            return null;
+        }
+
+        if (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            return _implementations.Value.SingleImplementation(method);
+        }
+
+        return method.IsExtern ? null : method;
+    }
+
+    /// <summary>Side effects the body of a source method performs, at most <paramref name="depth"/> calls deep (1 = itself only).</summary>
+    public ImmutableArray<SideEffectPath> GetSideEffects(IMethodSymbol method, int depth)
+    {
+        if (depth <= 0)
+        {
+            return ImmutableArray<SideEffectPath>.Empty;
+        }
+
+        var body = ResolveBody(method);
+        if (body is null)
+        {
+            return ImmutableArray<SideEffectPath>.Empty;
+        }
+
+        if (_effects.TryGetValue((body, depth), out var cached))
+        {
+            return cached;
+        }
+
+        var inProgress = t_inProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        if (!inProgress.Add(body))
+        {
+            return ImmutableArray<SideEffectPath>.Empty; // recursion: the first visit finds it
+        }
+
+        try
+        {
+            var result = ComputeSideEffects(body, depth);
+            _effects.TryAdd((body, depth), result);
+            return result;
+        }
+        finally
+        {
+            inProgress.Remove(body);
+        }
+    }
+
+    private ImmutableArray<SideEffectPath> ComputeSideEffects(IMethodSymbol method, int depth)
+    {
+        var found = new Dictionary<SideEffectCategory, SideEffectPath>();
+        var operation = GetBodyOperation(method);
+        if (operation is null)
+        {
+            return ImmutableArray<SideEffectPath>.Empty;
+        }
+
+        var self = SideEffectCatalog.DisplayName(method);
+        Visit(operation);
+        var builder = ImmutableArray.CreateBuilder<SideEffectPath>(found.Count);
+        foreach (var category in new[] { SideEffectCategory.Enqueue, SideEffectCategory.Mail, SideEffectCategory.Http, SideEffectCategory.Other })
+        {
+            if (found.TryGetValue(category, out var path))
+            {
+                builder.Add(path);
+            }
+        }
+
+        return builder.ToImmutable();
+
+        void Visit(IOperation node)
+        {
+            CancellationToken.ThrowIfCancellationRequested();
+            switch (node)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    if (RunsLater(lambda))
+                    {
+                        return;
+                    }
+
+                    break;
+                case IConversionOperation conversion when _symbols.IsExpressionTree(conversion.Type):
+                    return;
+                case IArgumentOperation { Parameter: { } parameter } when _symbols.IsExpressionTree(parameter.Type):
+                    return;
+            }
+
+            if (node is IInvocationOperation invocation && found.Count < 4)
+            {
+                Classify(invocation);
+            }
+
+            foreach (var child in node.ChildOperations)
+            {
+                Visit(child);
+            }
+        }
+
+        void Classify(IInvocationOperation invocation)
+        {
+            var target = invocation.TargetMethod;
+            if (HandsTransaction(invocation))
+            {
+                return;
+            }
+
+            var effect = _catalog.Classify(target, ReceiverType(invocation));
+            if (effect is not null)
+            {
+                if (!found.ContainsKey(effect.Category) && !_catalog.IsDeclaredTransactional(target))
+                {
+                    found[effect.Category] = new SideEffectPath(effect, ImmutableArray.Create(self, effect.DisplayName));
+                }
+
+                return;
+            }
+
+            if (depth <= 1 || target.MethodKind == MethodKind.LocalFunction)
+            {
+                return;
+            }
+
+            foreach (var path in GetSideEffects(target, depth - 1))
+            {
+                if (!found.ContainsKey(path.Effect.Category))
+                {
+                    found[path.Effect.Category] = new SideEffectPath(path.Effect, path.Chain.Insert(0, self));
+                }
+            }
+        }
+    }
+
+    /// <summary>A call handed a transaction (an argument of a transaction type) takes part in it.</summary>
+    internal bool HandsTransaction(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            var value = argument.Value;
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            if (value is not ILiteralOperation && _symbols.IsTransactionType(value.Type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal static ITypeSymbol? ReceiverType(IInvocationOperation invocation)
+    {
+        var instance = invocation.Instance;
+        if (instance is null && invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0)
+        {
+            instance = invocation.Arguments[0].Value;
+        }
+
+        while (instance is IConversionOperation conversion)
+        {
+            instance = conversion.Operand;
+        }
+
+        return instance?.Type;
+    }
+
+    private bool RunsLater(IAnonymousFunctionOperation lambda)
+    {
+        var parent = lambda.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation or IParenthesizedOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent switch
+        {
+            IArgumentOperation { Parent: IInvocationOperation invocation } argument =>
+                Classify(invocation, invocation.TargetMethod, argument.Parameter) == DelegateDisposition.Deferred,
+            IEventAssignmentOperation => true,
+            ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } => true,
+            _ => false,
+        };
+    }
+
+    // ---- delegates ----
+
+    public DelegateDisposition Classify(IOperation call, IMethodSymbol target, IParameterSymbol? parameter)
+    {
+        var method = (target.ReducedFrom ?? target).OriginalDefinition;
+        if (IsRuntimeDeferral(method))
+        {
+            return DelegateDisposition.Deferred;
+        }
+
+        if (Listed(_options.DeferredMethods, method))
+        {
+            return DelegateDisposition.Deferred;
+        }
+
+        if (Listed(_options.TransactionMethods, method))
+        {
+            return DelegateDisposition.RunsInTransaction;
+        }
+
+        if (_symbols.ExecutionStrategyExtensions is not null
+            && SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.ExecutionStrategyExtensions)
+            && method.Name.StartsWith("ExecuteInTransaction", StringComparison.Ordinal))
+        {
+            return parameter?.Name == "operation" ? DelegateDisposition.RunsInTransaction : DelegateDisposition.RunsWhereInvoked;
+        }
+
+        if (parameter is null || parameter.Type.TypeKind != TypeKind.Delegate)
+        {
+            return DelegateDisposition.RunsWhereInvoked;
+        }
+
+        var body = ResolveBody(method);
+        if (body is null)
+        {
+            return DelegateDisposition.RunsWhereInvoked;
+        }
+
+        var ordinal = parameter.Ordinal;
+        if (_delegates.TryGetValue((body, ordinal), out var cached))
+        {
+            return cached;
+        }
+
+        var inProgress = t_inProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        if (!inProgress.Add(body))
+        {
+            return DelegateDisposition.RunsWhereInvoked;
+        }
+
+        try
+        {
+            var result = InferDelegate(body, ordinal);
+            _delegates.TryAdd((body, ordinal), result);
+            return result;
+        }
+        finally
+        {
+            inProgress.Remove(body);
+        }
+    }
+
+    /// <summary>
+    /// Looks at what the callee does with its delegate parameter: invoked inside a transaction it
+    /// opens (a unit-of-work helper) → the lambda runs in a transaction; only stored (field, collection,
+    /// event) and never invoked → it runs later; anything else → where it is called.
+    /// </summary>
+    private DelegateDisposition InferDelegate(IMethodSymbol method, int ordinal)
+    {
+        if (ordinal >= method.Parameters.Length)
+        {
+            return DelegateDisposition.RunsWhereInvoked;
+        }
+
+        var parameter = method.Parameters[ordinal];
+        var operation = GetBodyOperation(method);
+        if (operation is null)
+        {
+            return DelegateDisposition.RunsWhereInvoked;
+        }
+
+        var invocations = new List<IOperation>();
+        var stored = false;
+        var other = false;
+        foreach (var node in operation.Descendants())
+        {
+            if (node is not IParameterReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
+            {
+                continue;
+            }
+
+            var parent = reference.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invoke:
+                    invocations.Add(invoke);
+                    break;
+                case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation }:
+                case IEventAssignmentOperation:
+                    stored = true;
+                    break;
+                case IArgumentOperation { Parent: IInvocationOperation inner } argument:
+                    var disposition = inner.TargetMethod.Name is "Add" or "Enqueue" or "Push" or "Insert" or "TryAdd"
+                        && inner.TargetMethod.ContainingType?.ContainingNamespace?.ToDisplayString().StartsWith("System.Collections", StringComparison.Ordinal) == true
+                        ? DelegateDisposition.Deferred
+                        : Classify(inner, inner.TargetMethod, argument.Parameter);
+                    if (disposition == DelegateDisposition.RunsInTransaction)
+                    {
+                        return DelegateDisposition.RunsInTransaction;
+                    }
+
+                    if (disposition == DelegateDisposition.Deferred)
+                    {
+                        stored = true;
+                    }
+                    else
+                    {
+                        invocations.Add(inner);
+                    }
+
+                    break;
+                default:
+                    other = true;
+                    break;
+            }
+        }
+
+        if (invocations.Count == 0)
+        {
+            return stored && !other ? DelegateDisposition.Deferred : DelegateDisposition.RunsWhereInvoked;
+        }
+
+        // Is any invocation inside a region of the callee?
+        var root = operation;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        ControlFlowGraph graph;
+        switch (root)
+        {
+            case IMethodBodyOperation body:
+                graph = ControlFlowGraph.Create(body, CancellationToken);
+                break;
+            case IConstructorBodyOperation constructor:
+                graph = ControlFlowGraph.Create(constructor, CancellationToken);
+                break;
+            case IBlockOperation block:
+                graph = ControlFlowGraph.Create(block, CancellationToken);
+                break;
+            default:
+                return DelegateDisposition.RunsWhereInvoked;
+        }
+
+        var regions = RegionAnalysis.Run(graph, method, _symbols, this, CancellationToken);
+        if (regions.Sites.Count == 0)
+        {
+            return DelegateDisposition.RunsWhereInvoked;
+        }
+
+        foreach (var hit in regions.Hits)
+        {
+            if (hit.Key is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } invoke
+                && invoke.Instance is { } instance
+                && Strip(instance) is IParameterReferenceOperation p
+                && SymbolEqualityComparer.Default.Equals(p.Parameter, parameter))
+            {
+                return DelegateDisposition.RunsInTransaction;
+            }
+
+            if (hit.Key is IInvocationOperation passing)
+            {
+                foreach (var argument in passing.Arguments)
+                {
+                    if (Strip(argument.Value) is IParameterReferenceOperation passed && SymbolEqualityComparer.Default.Equals(passed.Parameter, parameter))
+                    {
+                        return DelegateDisposition.RunsInTransaction;
+                    }
+                }
+            }
+        }
+
+        return DelegateDisposition.RunsWhereInvoked;
+    }
+
+    private static IOperation Strip(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>JobSafety's own AfterCommit / AfterRollback family (known by name: the analyzers never reference the runtime).</summary>
+    private static bool IsRuntimeDeferral(IMethodSymbol method)
+    {
+        if (!(method.Name.StartsWith("AfterCommit", StringComparison.Ordinal) || method.Name.StartsWith("AfterRollback", StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        var ns = method.ContainingType?.ContainingNamespace;
+        while (ns is { ContainingNamespace.IsGlobalNamespace: false })
+        {
+            ns = ns.ContainingNamespace;
+        }
+
+        return ns?.Name == "JobSafety";
+    }
+
+    private static bool Listed(ImmutableHashSet<ISymbol> listed, IMethodSymbol method)
+    {
+        if (listed.IsEmpty)
+        {
+            return false;
+        }
+
+        return listed.Contains(method) || (method.ContainingType is { } type && listed.Contains(type.OriginalDefinition));
+    }
+
+    private IOperation? GetBodyOperation(IMethodSymbol method)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(CancellationToken);
+            if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+            {
+                continue;
+            }
+
+#pragma warning disable RS1030 // Summaries of callees in other files: computed once per compilation and cached.
+            var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+            var operation = model.GetOperation(syntax, CancellationToken);
+            if (operation is not null)
+            {
+                return operation;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Source interface/abstract methods and their implementations in this compilation, built once.</summary>
+    private sealed class ImplementationIndex
+    {
+        private readonly List<INamedTypeSymbol> _types = new();
+        private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _cache = new(SymbolEqualityComparer.Default);
+
+        public ImplementationIndex(Compilation compilation)
+        {
+            Collect(compilation.Assembly.GlobalNamespace);
+        }
+
+        public IMethodSymbol? SingleImplementation(IMethodSymbol method) =>
+            _cache.GetOrAdd(method, m =>
+            {
+                IMethodSymbol? single = null;
+                foreach (var type in _types)
+                {
+                    if (type.IsAbstract || type.TypeKind != TypeKind.Class)
+                    {
+                        continue;
+                    }
+
+                    IMethodSymbol? implementation = null;
+                    if (m.ContainingType.TypeKind == TypeKind.Interface)
+                    {
+                        if (!Implements(type, m.ContainingType))
+                        {
+                            continue;
+                        }
+
+                        implementation = type.FindImplementationForInterfaceMember(m) as IMethodSymbol;
+                    }
+                    else
+                    {
+                        foreach (var member in type.GetMembers(m.Name))
+                        {
+                            if (member is IMethodSymbol candidate && Overrides(candidate, m))
+                            {
+                                implementation = candidate;
+                                break;
+                            }
+                        }
+                    }
+
+                    if (implementation is null || !SideEffectCatalog.IsInSource(implementation))
+                    {
+                        continue;
+                    }
+
+                    if (single is not null && !SymbolEqualityComparer.Default.Equals(single, implementation.OriginalDefinition))
+                    {
+                        return null; // several implementations: we cannot know which one runs
+                    }
+
+                    single = implementation.OriginalDefinition;
+                }
+
+                return single;
+            });
+
+        private static bool Implements(INamedTypeSymbol type, INamedTypeSymbol iface)
+        {
+            foreach (var candidate in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, iface.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Overrides(IMethodSymbol candidate, IMethodSymbol target)
+        {
+            for (var m = candidate.OverriddenMethod; m is not null; m = m.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, target))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private void Collect(INamespaceSymbol ns)
+        {
+            foreach (var member in ns.GetMembers())
+            {
+                if (member is INamespaceSymbol child)
+                {
+                    Collect(child);
+                }
+                else if (member is INamedTypeSymbol type)
+                {
+                    CollectType(type);
+                }
+            }
+        }
+
+        private void CollectType(INamedTypeSymbol type)
+        {
+            _types.Add(type);
+            foreach (var nested in type.GetTypeMembers())
+            {
+                CollectType(nested);
+            }
+        }
+    }
+}
