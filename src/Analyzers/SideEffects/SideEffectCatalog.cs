@@ -99,6 +99,13 @@ internal sealed class SideEffectCatalog
             return null;
         }
 
+        // Name the call after the type it is made on ('SmtpClient.SendAsync', not 'MailTransport.SendAsync').
+        if (!method.IsStatic && method.ReducedFrom is null && receiverType is INamedTypeSymbol named
+            && !SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, definition.ContainingType))
+        {
+            return new SideEffect(result.Category, named.Name + "." + definition.Name, result.Verb);
+        }
+
         return result;
     }
 

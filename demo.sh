@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# JobSafety's main job, shown on the sample app (samples/CommentsApp):
+#   the analyzers' findings on code whose side effects escape their transactions.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+echo "== JobSafety analyzers on samples/CommentsApp =="
+echo "   (Unsafe/ has the mistakes; Fixed/ is the same code done right and must show nothing)"
+echo
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! dotnet build samples/CommentsApp/CommentsApp.csproj --no-incremental -nologo -v:q -clp:NoSummary >"$log" 2>&1; then
+  echo "error: building the sample failed (dotnet build samples/CommentsApp/CommentsApp.csproj):" >&2
+  tail -n 30 "$log" >&2
+  echo "Try 'dotnet restore JobSafety.sln' first, and check the .NET SDK with 'dotnet --info'." >&2
+  exit 2
+fi
+
+findings=$(grep -oE '[^ ]+\.cs\([0-9]+,[0-9]+\): warning JS[0-9]{4}: .*' "$log" | sed -E 's/ \[[^]]*\]$//' | sort -u || true)
+if [ -z "$findings" ]; then
+  echo "No findings: something is wrong, the sample's Unsafe/ code should be flagged." >&2
+  exit 1
+fi
+
+current=""
+count=0
+while IFS= read -r line; do
+  file=${line%%(*}
+  rel=${file#"$PWD/"}
+  rest=${line#*(}
+  pos=${rest%%)*}
+  msg=${rest#*: warning }
+  id=${msg%%:*}
+  text=${msg#*: }
+  text=${text% (https*}
+  if [ "$rel" != "$current" ]; then
+    echo "$rel"
+    current=$rel
+  fi
+  printf '  line %-6s %s  %s\n' "${pos%%,*}" "$id" "$text"
+  count=$((count + 1))
+done <<< "$findings"
+echo
+echo "$count findings. Each names the call (and the chain of calls that leads to it), the transaction and the line it was opened on."
+echo "Rule pages: docs/rules/JS0001.md ... JS0005.md"
+if grep -q 'Fixed/' <<< "$findings"; then
+  echo "error: findings in Fixed/ (false positives)" >&2
+  exit 1
+fi
