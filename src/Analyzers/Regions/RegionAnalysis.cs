@@ -383,6 +383,11 @@ internal sealed class RegionAnalysis
 
     private static void Propagate(int ordinal, ulong state, ulong[] inStates, bool[] reached, Queue<int> work, bool[] queued)
     {
+        if (ordinal < 0 || ordinal >= inStates.Length)
+        {
+            return;
+        }
+
         var merged = inStates[ordinal] | state;
         if (reached[ordinal] && merged == inStates[ordinal])
         {
