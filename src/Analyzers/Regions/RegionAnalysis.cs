@@ -34,6 +34,9 @@ internal sealed class RegionAnalysis
     // the CAP publisher handed to BeginTransaction) or that it was configured with (options.UseTransaction(tx))
     private readonly Dictionary<object, ulong> _attached = new();
     private readonly Dictionary<IOperation, ulong> _hits = new();
+
+    // variables known to hold an object that is no transaction we track (a Suppress scope)
+    private readonly HashSet<object> _holdsNoTransaction = new();
     private readonly Dictionary<IMethodSymbol, ulong> _localFunctionCalls = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, ulong> _localFunctionAnalysed = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, ControlFlowGraph> _localFunctionGraphs = new(SymbolEqualityComparer.Default);
@@ -314,12 +317,12 @@ internal sealed class RegionAnalysis
 
             if (block.FallThroughSuccessor is not null)
             {
-                Flow(block.FallThroughSuccessor, state, inStates, reached, work, queued, graph);
+                Flow(block.FallThroughSuccessor, state & ~NullOnEdge(block, conditional: false), inStates, reached, work, queued, graph);
             }
 
             if (block.ConditionalSuccessor is not null)
             {
-                Flow(block.ConditionalSuccessor, state, inStates, reached, work, queued, graph);
+                Flow(block.ConditionalSuccessor, state & ~NullOnEdge(block, conditional: true), inStates, reached, work, queued, graph);
             }
         }
 
@@ -346,6 +349,73 @@ internal sealed class RegionAnalysis
     }
 
     private bool HasSiteIn(ControlFlowGraph graph) => _sites.Count > 0;
+
+    /// <summary>
+    /// The sites that cannot be open on one edge of a null test: on the branch where <c>tx</c> is null
+    /// (<c>tx?.Commit()</c>, <c>if (tx != null) tx.Commit();</c>, <c>tx is null</c>) the variable holds no transaction.
+    /// </summary>
+    private ulong NullOnEdge(BasicBlock block, bool conditional)
+    {
+        if (block.BranchValue is null || block.ConditionKind == ControlFlowConditionKind.None)
+        {
+            return 0;
+        }
+
+        var valueIsTrue = conditional ? block.ConditionKind == ControlFlowConditionKind.WhenTrue : block.ConditionKind == ControlFlowConditionKind.WhenFalse;
+        if (!TryNullTest(block.BranchValue, out var operand, out var trueMeansNull) || valueIsTrue != trueMeansNull)
+        {
+            return 0;
+        }
+
+        return KeyOf(operand) is { } key && _bound.TryGetValue(key, out var bits) ? bits : 0;
+    }
+
+    private static bool TryNullTest(IOperation test, out IOperation operand, out bool trueMeansNull)
+    {
+        test = Unwrap(test);
+        switch (test)
+        {
+            case IIsNullOperation isNull:
+                operand = isNull.Operand;
+                trueMeansNull = true;
+                return true;
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not when TryNullTest(not.Operand, out operand, out var inner):
+                trueMeansNull = !inner;
+                return true;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+                var equals = binary.OperatorKind == BinaryOperatorKind.Equals;
+                if (IsNullConstant(binary.RightOperand))
+                {
+                    operand = binary.LeftOperand;
+                    trueMeansNull = equals;
+                    return true;
+                }
+
+                if (IsNullConstant(binary.LeftOperand))
+                {
+                    operand = binary.RightOperand;
+                    trueMeansNull = equals;
+                    return true;
+                }
+
+                break;
+            case IIsPatternOperation { Pattern: IConstantPatternOperation constant } pattern when IsNullConstant(constant.Value):
+                operand = pattern.Value;
+                trueMeansNull = true;
+                return true;
+            case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation constant } } pattern when IsNullConstant(constant.Value):
+                operand = pattern.Value;
+                trueMeansNull = false;
+                return true;
+        }
+
+        operand = test;
+        trueMeansNull = false;
+        return false;
+    }
+
+    private static bool IsNullConstant(IOperation operation) =>
+        Unwrap(operation).ConstantValue is { HasValue: true, Value: null };
 
     private static bool IsHandlerEntry(BasicBlock block)
     {
@@ -617,6 +687,11 @@ internal sealed class RegionAnalysis
         {
             Bind(key, bits);
         }
+        else if (UnwrapValue(value) is IObjectCreationOperation || (KeyOf(UnwrapValue(value)) is { } from && _holdsNoTransaction.Contains(from)))
+        {
+            // 'using (var inner = new TransactionScope(Suppress))': its Dispose ends nothing.
+            _holdsNoTransaction.Add(key);
+        }
 
         if (Unwrap(value) is IObjectCreationOperation creation && !_siteByOperation.ContainsKey(creation))
         {
@@ -868,9 +943,17 @@ internal sealed class RegionAnalysis
             return 0;
         }
 
-        if (KeyOf(instance) is { } key && _bound.TryGetValue(key, out var bits))
+        if (KeyOf(instance) is { } key)
         {
-            return bits;
+            if (_bound.TryGetValue(key, out var bits))
+            {
+                return bits;
+            }
+
+            if (_holdsNoTransaction.Contains(key))
+            {
+                return 0;
+            }
         }
 
         // A transaction we did not see begin (a property, a helper's result): it is the one that is open.
