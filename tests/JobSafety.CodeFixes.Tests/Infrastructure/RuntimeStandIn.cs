@@ -1,0 +1,25 @@
+namespace JobSafety.CodeFixes.Tests.Infrastructure;
+
+/// <summary>
+/// The JobSafety runtime's public AfterCommit surface, as a source file added to test compilations that
+/// "reference the runtime" (the fix is offered only when <c>JobSafety.TransactionEvents</c> resolves).
+/// Same signatures as src/Runtime.
+/// </summary>
+public static class RuntimeStandIn
+{
+    public const string Source = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        namespace JobSafety
+        {
+            public static class TransactionEvents
+            {
+                public static IDisposable AfterCommit(Action callback) => throw new NotImplementedException();
+
+                public static IDisposable AfterCommit(Func<CancellationToken, Task> callback) => throw new NotImplementedException();
+            }
+        }
+        """;
+}
