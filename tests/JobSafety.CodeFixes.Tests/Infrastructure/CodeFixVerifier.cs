@@ -26,6 +26,23 @@ public static class CodeFixVerifier<TCodeFix>
         await test.RunAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// As <see cref="VerifyFixAsync"/>, when fixing the findings one at a time (<paramref name="iterativeFixedSource"/>)
+    /// gives another result than Fix All (<paramref name="batchFixedSource"/>).
+    /// </summary>
+    public static async Task VerifyFixAllAsync(string source, string iterativeFixedSource, string batchFixedSource, DiagnosticResult[] expected, bool withRuntime = true)
+    {
+        var test = CreateTest(source, iterativeFixedSource, withRuntime);
+        test.BatchFixedCode = batchFixedSource;
+        if (withRuntime)
+        {
+            test.BatchFixedState.Sources.Add(("/0/Runtime.cs", RuntimeStandIn.Source));
+        }
+
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync(CancellationToken.None);
+    }
+
     /// <summary>Expects the diagnostics, and no fix of this kind for any of them.</summary>
     public static async Task VerifyNoFixAsync(string source, DiagnosticResult[] expected, bool withRuntime = true)
     {
