@@ -641,9 +641,12 @@ internal sealed class RegionAnalysis
 
             // An object configured with a transaction (options.UseCustomSqlTransaction(tx), new Outbox(tx))
             // is attached to it.
-            if (operation is IInvocationOperation { Instance: { } instance } configure && !_siteByOperation.ContainsKey(operation))
+            // Extension methods (options.UseCustomSqlTransaction(tx)) configure their first argument.
+            if (operation is IInvocationOperation configure && !_siteByOperation.ContainsKey(operation)
+                && Receiver(configure) is { } instance)
             {
-                var bits = ArgumentBits(configure.Arguments);
+                var arguments = configure.Instance is null ? configure.Arguments.RemoveAt(0) : configure.Arguments;
+                var bits = ArgumentBits(arguments);
                 if (bits != 0 && KeyOf(instance) is { } key)
                 {
                     Attach(key, bits);
@@ -652,12 +655,26 @@ internal sealed class RegionAnalysis
         }
     }
 
+    private bool IsTransactionCarrier(ITypeSymbol? type) =>
+        type is not null && (_symbols.IsTransactionType(type) || _symbols.IsTransactionScope(type) || _symbols.IsConnectionType(type) || _symbols.IsDbContext(type));
+
+    /// <summary>The object a call is made on: its instance, or the <c>this</c> argument of an extension method.</summary>
+    private static IOperation? Receiver(IInvocationOperation invocation) =>
+        invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+
     private ulong ArgumentBits(ImmutableArray<IArgumentOperation> arguments)
     {
         ulong bits = 0;
         foreach (var argument in arguments)
         {
+            // Only the transaction itself, or what it was begun on (connection, DbContext), configures an
+            // object: passing a configured object on (session.Send(msg, options)) does not attach the receiver.
             var value = Unwrap(argument.Value);
+            if (!IsTransactionCarrier(value.Type))
+            {
+                continue;
+            }
+
             if (KeyOf(value) is { } key)
             {
                 if (_bound.TryGetValue(key, out var b))

@@ -85,6 +85,8 @@ internal sealed class TransactionSymbols
 
     public bool IsConnectionType(ITypeSymbol? type) => type is not null && IsOrInherits(type, ConnectionTypes);
 
+    public bool IsDbContext(ITypeSymbol? type) => type is not null && DbContext is not null && IsOrInherits(type, ImmutableArray.Create(DbContext));
+
     public bool IsTransactionScope(ITypeSymbol? type) =>
         type is not null && TransactionScope is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, TransactionScope);
 
