@@ -213,7 +213,7 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
     {
         var subject = chain.IsDefaultOrEmpty
             ? $"'{effect.DisplayName}'"
-            : string.Join(" → ", chain.Select(c => $"'{c}'"));
+            : string.Join(" → ", ShortenChain(chain).Select(c => $"'{c}'"));
         var message = $"{subject} {effect.Verb} while {site.Description} is still open: {SideEffectCategoryNames.Consequence(effect.Category)}. Defer it with AfterCommit or {site.MoveHint}.";
         var properties = ImmutableDictionary<string, string?>.Empty
             .Add(SiteKindProperty, site.Kind.ToString())
@@ -227,6 +227,31 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
             additional,
             properties,
             message));
+    }
+
+    /// <summary>
+    /// 'CommentService.Create' → 'NotifyAuthor' → 'BackgroundJob.Enqueue': a source method of the same type
+    /// as the one before it is named without its type. The last element, the library call, keeps its type.
+    /// </summary>
+    private static IEnumerable<string> ShortenChain(ImmutableArray<string> chain)
+    {
+        for (var i = 0; i < chain.Length; i++)
+        {
+            var name = chain[i];
+            if (i > 0 && i < chain.Length - 1)
+            {
+                var dot = name.LastIndexOf('.');
+                var previous = chain[i - 1];
+                var previousDot = previous.LastIndexOf('.');
+                var previousType = previousDot < 0 ? null : previous.Substring(0, previousDot);
+                if (dot > 0 && previousType is not null && string.Equals(name.Substring(0, dot), previousType, StringComparison.Ordinal))
+                {
+                    name = name.Substring(dot + 1);
+                }
+            }
+
+            yield return name;
+        }
     }
 
     /// <summary>The cheap test run on every call and creation: could this method body contain a region?</summary>
