@@ -646,13 +646,39 @@ internal sealed class RegionAnalysis
                 && Receiver(configure) is { } instance)
             {
                 var arguments = configure.Instance is null ? configure.Arguments.RemoveAt(0) : configure.Arguments;
-                var bits = ArgumentBits(arguments);
+                var bits = IsConfiguration(arguments) ? ArgumentBits(arguments) : 0;
                 if (bits != 0 && KeyOf(instance) is { } key)
                 {
                     Attach(key, bits);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A call configures its receiver with a transaction (options.UseCustomSqlTransaction(tx), cmd.Enlist(tx))
+    /// when the transaction or connection is all it is given. A call that also carries a payload
+    /// (outbox.Enqueue(message, tx)) uses the transaction for that one call and leaves the receiver as it was.
+    /// </summary>
+    private bool IsConfiguration(ImmutableArray<IArgumentOperation> arguments)
+    {
+        var any = false;
+        foreach (var argument in arguments)
+        {
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                continue;
+            }
+
+            if (!IsTransactionCarrier(Unwrap(argument.Value).Type))
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
     }
 
     private bool IsTransactionCarrier(ITypeSymbol? type) =>
@@ -861,7 +887,12 @@ internal sealed class RegionAnalysis
 
                 foreach (var argument in invocation.Arguments)
                 {
-                    if (KeyOf(argument.Value) is { } handed)
+                    // Objects handed to the begin call take part in the transaction (CAP's
+                    // BeginTransaction(capPublisher)); values (a CancellationToken, an IsolationLevel,
+                    // a string) are not objects that can.
+                    if (argument.Value.Type is { IsReferenceType: true, SpecialType: not SpecialType.System_String }
+                        && argument.Value.Type.TypeKind != TypeKind.Delegate
+                        && KeyOf(argument.Value) is { } handed)
                     {
                         Attach(handed, Bit(index));
                     }
