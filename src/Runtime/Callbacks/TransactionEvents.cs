@@ -84,7 +84,7 @@ public static partial class TransactionEvents
 
     private static TransactionCallbackHandle Register(TransactionCallback callback, bool prepend, NoTransactionBehavior? whenNoTransaction)
     {
-        var owners = TransactionTracker.CollectOwners(out var sawTestWrapper);
+        var owners = TransactionTracker.CollectOwners(callback.Kind == CallbackKind.BeforeCommit, out var sawTestWrapper);
         if (owners.Count == 0)
         {
             RunWithoutTransaction(callback, whenNoTransaction, sawTestWrapper);

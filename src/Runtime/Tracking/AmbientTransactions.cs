@@ -5,15 +5,15 @@ namespace JobSafety;
 
 /// <summary>
 /// Ambient <see cref="Transaction"/> support. Ambient transactions are not registered: the guard reads
-/// <see cref="Transaction.Current"/>. A tracked owner is created (and enlisted with
-/// <see cref="Transaction.EnlistVolatile(IEnlistmentNotification, EnlistmentOptions)"/>) only when work is
-/// registered for it. A nested <c>Required</c> scope shares the outer transaction and therefore its owner; a
+/// <see cref="Transaction.Current"/>. A tracked owner is created (and subscribed to
+/// <see cref="Transaction.TransactionCompleted"/>) only when work is registered for it. A nested <c>Required</c> scope shares the outer transaction and therefore its owner; a
 /// <c>RequiresNew</c> scope has a transaction (and an owner) of its own.
 /// </summary>
 internal static class AmbientTransactions
 {
     private static readonly ConcurrentDictionary<Transaction, TrackedTransaction> s_owners = new();
     private static readonly ConcurrentDictionary<Transaction, int> s_marked = new();
+    private static readonly ConcurrentDictionary<Transaction, byte> s_prepareEnlisted = new();
     private static int s_markedCount;
 
     /// <summary>The current ambient transaction when it is active, else null.</summary>
@@ -59,34 +59,71 @@ internal static class AmbientTransactions
     internal static TrackedTransaction Describe(Transaction transaction) =>
         s_owners.TryGetValue(transaction, out var owner) ? owner : new TrackedTransaction(TransactionKind.Ambient, "System.Transactions", null);
 
-    internal static TrackedTransaction GetOrEnlistOwner(Transaction transaction)
+    internal static TrackedTransaction GetOrEnlistOwner(Transaction transaction, bool forBeforeCommit)
     {
-        if (s_owners.TryGetValue(transaction, out var existing)) return existing;
+        if (s_owners.TryGetValue(transaction, out var existing) && (!forBeforeCommit || s_prepareEnlisted.ContainsKey(transaction))) return existing;
         lock (s_owners)
         {
-            if (s_owners.TryGetValue(transaction, out existing)) return existing;
-            var owner = new TrackedTransaction(TransactionKind.Ambient, "System.Transactions", null);
-            transaction.EnlistVolatile(new Enlistment(transaction, owner), EnlistmentOptions.None);
-            s_owners[transaction] = owner;
+            if (!s_owners.TryGetValue(transaction, out var owner))
+            {
+                owner = new TrackedTransaction(TransactionKind.Ambient, "System.Transactions", null);
+                s_owners[transaction] = owner;
+                // Outcome: TransactionCompleted fires after every enlistment (e.g. Npgsql's) received its commit notification,
+                // so AfterCommit work sees committed data. No enlistment is added for it: no two-phase commit is forced.
+                transaction.TransactionCompleted += (_, e) => OnCompleted(transaction, owner, e.Transaction);
+            }
+            if (forBeforeCommit && s_prepareEnlisted.TryAdd(transaction, 0))
+            {
+                // BeforeCommit work must run before the outcome: a volatile enlistment's Prepare. With another volatile
+                // participant (Npgsql) this makes the commit two-phase (PostgreSQL needs max_prepared_transactions > 0).
+                transaction.EnlistVolatile(new PrepareEnlistment(owner), EnlistmentOptions.None);
+            }
             return owner;
         }
     }
 
-    /// <summary>
-    /// Receives the outcome. User work runs here, so every notification is fully guarded: an exception escaping an
-    /// enlistment (or a <c>TransactionCompleted</c> handler) would break the transaction manager's other
-    /// participants. BeforeCommit work runs in Prepare; its exception forces a rollback.
-    /// </summary>
-    private sealed class Enlistment : IEnlistmentNotification
+    /// <summary>Runs the outcome's work. Fully guarded: a <c>TransactionCompleted</c> handler runs inside
+    /// <c>TransactionScope.Dispose</c> under a lock, with no try/catch around it; an escaping exception would skip the other
+    /// handlers and surface from Dispose after the commit.</summary>
+    private static void OnCompleted(Transaction key, TrackedTransaction owner, Transaction? completed)
     {
-        private readonly Transaction _transaction;
+        try
+        {
+            var status = completed?.TransactionInformation.Status ?? TransactionStatus.InDoubt;
+            if (status == TransactionStatus.Committed)
+            {
+                var ready = owner.CompleteAsCommitted();
+                if (ready is null) return;
+                List<Exception>? errors = null;
+                foreach (var callback in ready)
+                {
+                    var error = callback.RunSynchronously();
+                    if (error is not null) (errors ??= new()).Add(error);
+                }
+                CallbackFailures.Report(errors, "AfterCommit", throwToCaller: false);
+            }
+            else
+            {
+                // Aborted, or in doubt: running AfterCommit work could act on data that is not there; drop it.
+                owner.NotifyRolledBack();
+            }
+        }
+        catch (Exception ex)
+        {
+            CallbackFailures.LogUnexpected(ex);
+        }
+        finally
+        {
+            s_owners.TryRemove(key, out _);
+            s_prepareEnlisted.TryRemove(key, out _);
+        }
+    }
+
+    private sealed class PrepareEnlistment : IEnlistmentNotification
+    {
         private readonly TrackedTransaction _owner;
 
-        internal Enlistment(Transaction transaction, TrackedTransaction owner)
-        {
-            _transaction = transaction;
-            _owner = owner;
-        }
+        internal PrepareEnlistment(TrackedTransaction owner) => _owner = owner;
 
         public void Prepare(PreparingEnlistment preparingEnlistment)
         {
@@ -101,66 +138,10 @@ internal static class AmbientTransactions
             }
         }
 
-        public void Commit(System.Transactions.Enlistment enlistment)
-        {
-            try
-            {
-                var ready = _owner.CompleteAsCommitted();
-                if (ready is not null)
-                {
-                    List<Exception>? errors = null;
-                    foreach (var callback in ready)
-                    {
-                        var error = callback.RunSynchronously();
-                        if (error is not null) (errors ??= new()).Add(error);
-                    }
-                    CallbackFailures.Report(errors, "AfterCommit", throwToCaller: false);
-                }
-            }
-            catch (Exception ex)
-            {
-                CallbackFailures.LogUnexpected(ex);
-            }
-            finally
-            {
-                s_owners.TryRemove(_transaction, out _);
-                enlistment.Done();
-            }
-        }
+        public void Commit(System.Transactions.Enlistment enlistment) => enlistment.Done();
 
-        public void Rollback(System.Transactions.Enlistment enlistment)
-        {
-            try
-            {
-                _owner.NotifyRolledBack();
-            }
-            catch (Exception ex)
-            {
-                CallbackFailures.LogUnexpected(ex);
-            }
-            finally
-            {
-                s_owners.TryRemove(_transaction, out _);
-                enlistment.Done();
-            }
-        }
+        public void Rollback(System.Transactions.Enlistment enlistment) => enlistment.Done();
 
-        public void InDoubt(System.Transactions.Enlistment enlistment)
-        {
-            // The outcome is unknown: running AfterCommit work could act on data that is not there; drop it.
-            try
-            {
-                _owner.NotifyRolledBack();
-            }
-            catch (Exception ex)
-            {
-                CallbackFailures.LogUnexpected(ex);
-            }
-            finally
-            {
-                s_owners.TryRemove(_transaction, out _);
-                enlistment.Done();
-            }
-        }
+        public void InDoubt(System.Transactions.Enlistment enlistment) => enlistment.Done();
     }
 }

@@ -82,8 +82,9 @@ internal static class TransactionTracker
     }
 
     /// <summary>All open unmarked transactions of the flow that own AfterCommit work, ambient one included.</summary>
+    /// <param name="forBeforeCommit">BeforeCommit work: the ambient transaction needs a Prepare enlistment.</param>
     /// <param name="sawTestWrapper">True when a marked (test wrapper) transaction is open.</param>
-    internal static List<TrackedTransaction> CollectOwners(out bool sawTestWrapper)
+    internal static List<TrackedTransaction> CollectOwners(bool forBeforeCommit, out bool sawTestWrapper)
     {
         var owners = new List<TrackedTransaction>(2);
         sawTestWrapper = false;
@@ -92,11 +93,11 @@ internal static class TransactionTracker
             if (frame.Transaction is { } tx) Consider(tx, owners, ref sawTestWrapper);
             frame.Scope?.Collect(owners, ref sawTestWrapper);
         }
-        var ambient = AmbientTransactions.CurrentActive();
+        var ambient = forBeforeCommit && owners.Count > 0 ? null : AmbientTransactions.CurrentActive();
         if (ambient is not null)
         {
             if (AmbientTransactions.IsMarked(ambient)) sawTestWrapper = true;
-            else owners.Add(AmbientTransactions.GetOrEnlistOwner(ambient));
+            else owners.Add(AmbientTransactions.GetOrEnlistOwner(ambient, forBeforeCommit));
         }
         return owners;
     }
