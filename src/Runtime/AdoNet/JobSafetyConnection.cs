@@ -118,7 +118,7 @@ public sealed class JobSafetyConnection : DbConnection
     protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel)
     {
         var inner = Inner.BeginTransaction(isolationLevel);
-        var tracked = new TrackedTransaction(TransactionKind.AdoNet, ProviderName, null);
+        var tracked = new TrackedTransaction(TransactionKind.AdoNet, ProviderName, Origin());
         TransactionTracker.Register(tracked);
         return _current = new JobSafetyTransaction(this, inner, tracked);
     }
@@ -128,7 +128,7 @@ public sealed class JobSafetyConnection : DbConnection
     /// first await, so the caller sees it after awaiting (an async method's AsyncLocal changes would be lost).</remarks>
     protected override ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken)
     {
-        var tracked = new TrackedTransaction(TransactionKind.AdoNet, ProviderName, null);
+        var tracked = new TrackedTransaction(TransactionKind.AdoNet, ProviderName, Origin());
         TransactionTracker.Register(tracked);
         return Core(tracked, isolationLevel, cancellationToken);
 
@@ -183,6 +183,8 @@ public sealed class JobSafetyConnection : DbConnection
         }
         GC.SuppressFinalize(this);
     }
+
+    private static string? Origin() => JobSafetyConfiguration.Current.CaptureTransactionOrigin ? CallerLocator.FindCallingMethod() : null;
 
     /// <summary>A connection that closes with a transaction open rolls it back.</summary>
     private void ConnectionEnded() => CurrentTransaction?.Tracked.NotifyRolledBack();

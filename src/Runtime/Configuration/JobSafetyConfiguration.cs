@@ -93,5 +93,7 @@ internal sealed class RuntimeSettings
 
     internal GuardMode Mode => ExplicitMode ?? JobSafetyConfiguration.AutomaticMode;
 
+    internal bool CaptureTransactionOrigin => Options.CaptureTransactionOrigin ?? Mode == GuardMode.Throw;
+
     internal static RuntimeSettings Create(JobSafetyOptions options) => new(options);
 }

@@ -32,6 +32,11 @@ public sealed class JobSafetyOptions
     /// go to (AfterRollback work, ambient transactions) are logged as errors.</summary>
     public Action<AggregateException>? CallbackErrorHandler { get; set; }
 
+    /// <summary>Whether the ADO.NET wrapper records which application method began each transaction (a stack walk per
+    /// begin, shown in messages as "begun at …"). Null (the default) means: only when the effective mode is
+    /// <see cref="GuardMode.Throw"/> (development and tests), never on production hot paths.</summary>
+    public bool? CaptureTransactionOrigin { get; set; }
+
     internal JobSafetyOptions Clone()
     {
         var clone = new JobSafetyOptions
@@ -42,6 +47,7 @@ public sealed class JobSafetyOptions
             BaselinePath = BaselinePath,
             NoTransactionBehavior = NoTransactionBehavior,
             CallbackErrorHandler = CallbackErrorHandler,
+            CaptureTransactionOrigin = CaptureTransactionOrigin,
         };
         foreach (var callback in OnViolation) clone.OnViolation.Add(callback);
         return clone;

@@ -87,7 +87,7 @@ internal static partial class SideEffectGuard
             _ => "has a side effect outside the database",
         };
         var message =
-            $"JobSafety: '{target}' ({CategoryName(category)}) {what} while a {transaction} is open" +
+            $"JobSafety: '{target}' ({CategoryName(category)}) {what} inside an open {transaction}" +
             (caller is null ? "." : $", in {caller}.") +
             " The side effect is not part of the transaction: if the transaction rolls back it has happened anyway, and if it" +
             " commits, whatever the effect triggers may run before the data is committed and visible." +

@@ -43,6 +43,7 @@ public class GuardTests : GlobalConfigurationTest
         Assert.Contains("rolls back", ex.Message, StringComparison.Ordinal);
         Assert.Contains("TransactionEvents.AfterCommit", ex.Message, StringComparison.Ordinal);
         Assert.Equal(typeof(GuardTests).FullName + "." + nameof(Throw_mode_throws_one_exception_type_per_category_with_a_useful_message), violation.CallingMethod);
+        Assert.Contains("begun at " + violation.CallingMethod, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
