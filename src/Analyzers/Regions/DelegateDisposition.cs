@@ -16,8 +16,11 @@ internal enum DelegateDisposition
     RunsInTransaction,
 }
 
-/// <summary>Tells the region model where delegate arguments run. Implemented with the method summaries and options.</summary>
+/// <summary>Tells the region model where delegate arguments run and what source callees do to transactions. Implemented with the method summaries and options.</summary>
 internal interface IDelegateOracle
 {
     DelegateDisposition Classify(IOperation call, IMethodSymbol target, IParameterSymbol? parameter);
+
+    /// <summary>What a call to a source method does to the transactions its caller sees (begins one it leaves open, ends one).</summary>
+    TransactionEffect GetTransactionEffect(IMethodSymbol method);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -37,6 +38,10 @@ internal sealed class RegionAnalysis
 
     // variables known to hold an object that is no transaction we track (a Suppress scope)
     private readonly HashSet<object> _holdsNoTransaction = new();
+
+    // locals (and flow captures of them) that hold a lambda: it runs where the local is invoked
+    private readonly Dictionary<object, List<IMethodSymbol>> _delegateLocals = new();
+    private ControlFlowGraph? _rootGraph;
     private readonly Dictionary<IMethodSymbol, ulong> _localFunctionCalls = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, ulong> _localFunctionAnalysed = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, ControlFlowGraph> _localFunctionGraphs = new(SymbolEqualityComparer.Default);
@@ -54,9 +59,13 @@ internal sealed class RegionAnalysis
 
     public IReadOnlyList<TransactionSite> Sites => _sites;
 
+    /// <summary>The sites that may still be open when the analysed method returns normally.</summary>
+    public ulong OpenAtExit { get; private set; }
+
     public static RegionAnalysis Run(ControlFlowGraph graph, IMethodSymbol? owner, TransactionSymbols symbols, IDelegateOracle oracle, CancellationToken cancellationToken)
     {
         var analysis = new RegionAnalysis(symbols, oracle, cancellationToken);
+        analysis._rootGraph = graph;
         analysis._jobs.Enqueue((graph, 0UL, owner));
         analysis.Drain();
 
@@ -326,6 +335,11 @@ internal sealed class RegionAnalysis
             }
         }
 
+        if (graph == _rootGraph && blocks.Length > 0 && reached[blocks.Length - 1])
+        {
+            OpenAtExit |= inStates[blocks.Length - 1];
+        }
+
         // Final pass: record the state at every call, and hand nested lambdas their entry state.
         foreach (var block in blocks)
         {
@@ -545,6 +559,11 @@ internal sealed class RegionAnalysis
                     {
                         AddLocalFunctionCall(invocation.TargetMethod, state);
                     }
+
+                    if (_delegateLocals.Count > 0)
+                    {
+                        HandleDelegateLocals(invocation, state);
+                    }
                 }
 
                 state &= ~EndMask(invocation);
@@ -560,6 +579,45 @@ internal sealed class RegionAnalysis
         }
 
         union |= state;
+    }
+
+    /// <summary>
+    /// A lambda kept in a local runs where the local is invoked (<c>notify()</c>), or where the call it is
+    /// handed to runs it (deferred, inside the callee's transaction, or where the call is made).
+    /// </summary>
+    private void HandleDelegateLocals(IInvocationOperation invocation, ulong state)
+    {
+        if (invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke
+            && KeyOf(invocation.Instance) is { } invoked
+            && _delegateLocals.TryGetValue(invoked, out var lambdas))
+        {
+            foreach (var lambda in lambdas)
+            {
+                AddLocalFunctionCall(lambda, state);
+            }
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (KeyOf(argument.Value) is not { } key || !_delegateLocals.TryGetValue(key, out var passed))
+            {
+                continue;
+            }
+
+            var disposition = _oracle.Classify(invocation, invocation.TargetMethod, argument.Parameter);
+            if (disposition == DelegateDisposition.Deferred)
+            {
+                continue;
+            }
+
+            var inherited = disposition == DelegateDisposition.RunsInTransaction
+                ? state | Bit(AddSite(TransactionSiteKind.TransactionMethod, invocation.Syntax, invocation, null))
+                : state;
+            foreach (var lambda in passed)
+            {
+                AddLocalFunctionCall(lambda, inherited);
+            }
+        }
     }
 
     private void AddLocalFunctionCall(IMethodSymbol localFunction, ulong state)
@@ -589,6 +647,15 @@ internal sealed class RegionAnalysis
                 call = creation;
                 disposition = _oracle.Classify(creation, constructor, argument.Parameter);
                 break;
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } when node is IFlowAnonymousFunctionOperation stored
+                && _delegateLocals.ContainsKey(local.Local):
+                // Kept for later: analysed with the state where the local is invoked.
+                if (!_localFunctionGraphs.ContainsKey(delegateMethod))
+                {
+                    _localFunctionGraphs[delegateMethod] = graph.GetAnonymousFunctionControlFlowGraphInScope(stored, _cancellationToken);
+                }
+
+                return;
             case IEventAssignmentOperation:
                 disposition = DelegateDisposition.Deferred;
                 break;
@@ -630,9 +697,22 @@ internal sealed class RegionAnalysis
                     break;
                 case ISimpleAssignmentOperation assignment:
                     BindValue(KeyOf(assignment.Target), assignment.Value);
+                    if (assignment.Target is ILocalReferenceOperation { Local: { } local } && StoredLambda(assignment.Value) is { } lambda)
+                    {
+                        AddDelegateLocal(local, lambda);
+                    }
+
                     break;
                 case IFlowCaptureOperation capture:
                     BindValue(capture.Id, capture.Value);
+                    if (KeyOf(capture.Value) is { } source && _delegateLocals.TryGetValue(source, out var captured))
+                    {
+                        foreach (var capturedLambda in captured.ToArray())
+                        {
+                            AddDelegateLocal(capture.Id, capturedLambda);
+                        }
+                    }
+
                     break;
                 case IVariableDeclaratorOperation { Initializer: { } initializer } declarator:
                     BindValue(declarator.Symbol, initializer.Value);
@@ -687,6 +767,35 @@ internal sealed class RegionAnalysis
     /// <summary>The object a call is made on: its instance, or the <c>this</c> argument of an extension method.</summary>
     private static IOperation? Receiver(IInvocationOperation invocation) =>
         invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+
+    private static IMethodSymbol? StoredLambda(IOperation value)
+    {
+        while (value is IDelegateCreationOperation or IConversionOperation or IParenthesizedOperation)
+        {
+            value = value switch
+            {
+                IDelegateCreationOperation creation => creation.Target,
+                IConversionOperation conversion => conversion.Operand,
+                _ => ((IParenthesizedOperation)value).Operand,
+            };
+        }
+
+        return value is IFlowAnonymousFunctionOperation lambda ? lambda.Symbol : null;
+    }
+
+    private void AddDelegateLocal(object key, IMethodSymbol lambda)
+    {
+        if (!_delegateLocals.TryGetValue(key, out var list))
+        {
+            list = new List<IMethodSymbol>();
+            _delegateLocals[key] = list;
+        }
+
+        if (!list.Contains(lambda, SymbolEqualityComparer.Default))
+        {
+            list.Add(lambda);
+        }
+    }
 
     private ulong ArgumentBits(ImmutableArray<IArgumentOperation> arguments)
     {
@@ -864,6 +973,16 @@ internal sealed class RegionAnalysis
                 var scope = AddSite(TransactionSiteKind.Scope, creation.Syntax, creation, null);
                 _siteByOperation[creation] = scope;
                 break;
+            case IInvocationOperation invocation when !IsBeginTransaction(invocation) && BeginsThroughCall(invocation) is { } kind:
+                // _unitOfWork.BeginTransactionAsync(): the unit of work holds it; its Commit ends it.
+                var held = AddSite(kind, invocation.Syntax, invocation, null);
+                _siteByOperation[invocation] = held;
+                if (Receiver(invocation) is { } holder && KeyOf(holder) is { } holderKey)
+                {
+                    Attach(holderKey, Bit(held));
+                }
+
+                break;
             case IInvocationOperation invocation when IsBeginTransaction(invocation):
                 var index = AddSite(TransactionSiteKind.DbTransaction, invocation.Syntax, invocation, null);
                 _siteByOperation[invocation] = index;
@@ -900,6 +1019,18 @@ internal sealed class RegionAnalysis
 
                 break;
         }
+    }
+
+    /// <summary>A call of a source method that begins a transaction and leaves it open for its caller (a unit of work).</summary>
+    private TransactionSiteKind? BeginsThroughCall(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (method.MethodKind is MethodKind.LocalFunction or MethodKind.DelegateInvoke or MethodKind.AnonymousFunction)
+        {
+            return null;
+        }
+
+        return _oracle.GetTransactionEffect(method).Begins;
     }
 
     /// <summary>BeginTransaction[Async] (or UseTransaction) returning a transaction type, on any receiver.</summary>
@@ -947,21 +1078,21 @@ internal sealed class RegionAnalysis
     {
         var method = invocation.TargetMethod;
         var name = method.Name;
-        if (name is not ("Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "Dispose" or "DisposeAsync"
-            or "CommitTransaction" or "CommitTransactionAsync" or "RollbackTransaction" or "RollbackTransactionAsync"))
-        {
-            return 0;
-        }
-
         if (_sites.Count == 0)
         {
             return 0;
         }
 
+        if (name is not ("Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "Dispose" or "DisposeAsync"
+            or "CommitTransaction" or "CommitTransactionAsync" or "RollbackTransaction" or "RollbackTransactionAsync"))
+        {
+            return EndMaskThroughCall(invocation);
+        }
+
         var instance = invocation.Instance ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
         if (instance is null)
         {
-            return 0;
+            return EndMaskThroughCall(invocation);
         }
 
         var receiverType = Unwrap(instance).Type;
@@ -970,7 +1101,7 @@ internal sealed class RegionAnalysis
             // EF Core's db.Database.CommitTransaction() / RollbackTransaction().
             return _symbols.DatabaseFacade is not null && SymbolEqualityComparer.Default.Equals(receiverType, _symbols.DatabaseFacade)
                 ? SitesOfKind(TransactionSiteKind.DbTransaction)
-                : 0;
+                : EndMaskThroughCall(invocation);
         }
 
         var isScope = _symbols.IsTransactionScope(receiverType);
@@ -981,7 +1112,8 @@ internal sealed class RegionAnalysis
 
         if (!isScope && !_symbols.IsTransactionType(receiverType))
         {
-            return 0;
+            // _unitOfWork.CommitAsync(): a source method that commits what it holds.
+            return EndMaskThroughCall(invocation);
         }
 
         // Rollback("savepoint") rolls back to a savepoint: the transaction stays open.
@@ -1008,6 +1140,50 @@ internal sealed class RegionAnalysis
         return isScope
             ? SitesOfKind(TransactionSiteKind.Scope)
             : SitesOfKind(TransactionSiteKind.DbTransaction) | SitesOfKind(TransactionSiteKind.Parameter);
+    }
+
+    /// <summary>
+    /// A call of a source method that ends a transaction it did not begin: _unitOfWork.CommitAsync() ends
+    /// what _unitOfWork began (or, when we did not see it begin, the open database transactions);
+    /// Finish(tx) ends tx.
+    /// </summary>
+    private ulong EndMaskThroughCall(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (method.MethodKind is MethodKind.LocalFunction or MethodKind.DelegateInvoke or MethodKind.AnonymousFunction
+            || _siteByOperation.ContainsKey(invocation))
+        {
+            return 0;
+        }
+
+        var effect = _oracle.GetTransactionEffect(method);
+        if (effect.IsNone)
+        {
+            return 0;
+        }
+
+        var fallback = SitesOfKind(TransactionSiteKind.DbTransaction) | SitesOfKind(TransactionSiteKind.Parameter);
+        ulong mask = 0;
+        if (effect.EndsHeld)
+        {
+            var receiverKey = KeyOf(Receiver(invocation));
+            mask |= receiverKey is not null && _attached.TryGetValue(receiverKey, out var held) ? held : fallback;
+        }
+
+        if (effect.EndsParameters != 0)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is not { Ordinal: < 64 and var ordinal } || (effect.EndsParameters & (1UL << ordinal)) == 0)
+                {
+                    continue;
+                }
+
+                mask |= KeyOf(argument.Value) is { } key && _bound.TryGetValue(key, out var bits) ? bits : fallback;
+            }
+        }
+
+        return mask;
     }
 
     private ulong SitesOfKind(TransactionSiteKind kind)

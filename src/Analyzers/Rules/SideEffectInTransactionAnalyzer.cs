@@ -284,9 +284,16 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                     return false;
                 case IInvocationOperation invocation:
                     var method = invocation.TargetMethod;
-                    if (method.Name.StartsWith("Begin", StringComparison.Ordinal) || method.Name.StartsWith("UseTransaction", StringComparison.Ordinal))
+                    if ((method.Name.StartsWith("Begin", StringComparison.Ordinal) || method.Name.StartsWith("UseTransaction", StringComparison.Ordinal))
+                        && _symbols.IsTransactionType(_symbols.ResultType(method.ReturnType)))
                     {
-                        return _symbols.IsTransactionType(_symbols.ResultType(method.ReturnType));
+                        return true;
+                    }
+
+                    // _unitOfWork.BeginTransactionAsync(): a source method that leaves a transaction open.
+                    if (method.MethodKind == MethodKind.Ordinary && _configured.Summaries.GetTransactionEffect(method).Begins is not null)
+                    {
+                        return true;
                     }
 
                     foreach (var argument in invocation.Arguments)

@@ -27,8 +27,13 @@ internal sealed class MethodSummaries : IDelegateOracle
     private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), DelegateDisposition> _delegates = new();
     private readonly Lazy<ImplementationIndex> _implementations;
 
+    private readonly ConcurrentDictionary<IMethodSymbol, TransactionEffect> _transactionEffects = new(SymbolEqualityComparer.Default);
+
     [ThreadStatic]
     private static HashSet<IMethodSymbol>? t_inProgress;
+
+    [ThreadStatic]
+    private static HashSet<IMethodSymbol>? t_effectsInProgress;
 
     public MethodSummaries(Compilation compilation, SideEffectCatalog catalog, TransactionSymbols symbols, Options.JobSafetyOptions options)
     {
@@ -438,6 +443,235 @@ internal sealed class MethodSummaries : IDelegateOracle
         }
 
         return operation;
+    }
+
+    // ---- what source methods do to their caller's transactions ----
+
+    /// <inheritdoc />
+    public TransactionEffect GetTransactionEffect(IMethodSymbol method)
+    {
+        if (method.MethodKind is MethodKind.LocalFunction or MethodKind.DelegateInvoke or MethodKind.AnonymousFunction)
+        {
+            return TransactionEffect.None;
+        }
+
+        var body = ResolveBody(method);
+        if (body is null)
+        {
+            return TransactionEffect.None;
+        }
+
+        if (_transactionEffects.TryGetValue(body, out var cached))
+        {
+            return cached;
+        }
+
+        var inProgress = t_effectsInProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        if (!inProgress.Add(body))
+        {
+            return TransactionEffect.None; // recursion: the first visit decides
+        }
+
+        try
+        {
+            var result = ComputeTransactionEffect(body);
+            _transactionEffects.TryAdd(body, result);
+            return result;
+        }
+        finally
+        {
+            inProgress.Remove(body);
+        }
+    }
+
+    private TransactionEffect ComputeTransactionEffect(IMethodSymbol method)
+    {
+        // Cheap filter before binding the body: no transaction, commit or rollback written in it, no effect.
+        var mentions = false;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var text = reference.GetSyntax(CancellationToken).ToString();
+            if (text.IndexOf("Transaction", StringComparison.Ordinal) >= 0 || text.IndexOf("Commit", StringComparison.Ordinal) >= 0
+                || text.IndexOf("Rollback", StringComparison.Ordinal) >= 0 || text.IndexOf("Begin", StringComparison.Ordinal) >= 0)
+            {
+                mentions = true;
+                break;
+            }
+        }
+
+        if (!mentions || GetBodyOperation(method) is not { } operation)
+        {
+            return TransactionEffect.None;
+        }
+
+        var startsOwn = false;
+        var endsHeld = false;
+        ulong endsParameters = 0;
+        foreach (var node in DescendantsOutsideLambdas(operation))
+        {
+            switch (node)
+            {
+                case IObjectCreationOperation creation when _symbols.IsTransactionScope(creation.Type):
+                    startsOwn = true;
+                    break;
+                case IInvocationOperation invocation:
+                    var target = invocation.TargetMethod;
+                    if ((target.Name.StartsWith("Begin", StringComparison.Ordinal) || target.Name.StartsWith("UseTransaction", StringComparison.Ordinal))
+                        && _symbols.IsTransactionType(_symbols.ResultType(target.ReturnType)))
+                    {
+                        startsOwn = true;
+                        break;
+                    }
+
+                    if (EndedReceiver(invocation) is { } ended)
+                    {
+                        switch (ended)
+                        {
+                            case IParameterReferenceOperation { Parameter.Ordinal: < 64 and var ordinal } parameter when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method):
+                                endsParameters |= 1UL << ordinal;
+                                break;
+                            case IFieldReferenceOperation or IPropertyReferenceOperation:
+                                endsHeld = true;
+                                break;
+                        }
+
+                        break;
+                    }
+
+                    if (SideEffectCatalog.IsInSource(target) || target.PartialImplementationPart is not null || target.IsAbstract || target.ContainingType?.TypeKind == TypeKind.Interface)
+                    {
+                        var inner = GetTransactionEffect(target);
+                        if (inner.IsNone)
+                        {
+                            break;
+                        }
+
+                        startsOwn |= inner.Begins is not null;
+                        endsHeld |= inner.EndsHeld;
+                        foreach (var argument in invocation.Arguments)
+                        {
+                            if (argument.Parameter is not { Ordinal: < 64 and var ordinal } || (inner.EndsParameters & (1UL << ordinal)) == 0)
+                            {
+                                continue;
+                            }
+
+                            switch (Strip(argument.Value))
+                            {
+                                case IParameterReferenceOperation { Parameter.Ordinal: < 64 and var own } p when SymbolEqualityComparer.Default.Equals(p.Parameter.ContainingSymbol, method):
+                                    endsParameters |= 1UL << own;
+                                    break;
+                                case IFieldReferenceOperation or IPropertyReferenceOperation:
+                                    endsHeld = true;
+                                    break;
+                            }
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        TransactionSiteKind? begins = null;
+        if (startsOwn && GraphOf(operation) is { } graph)
+        {
+            var regions = RegionAnalysis.Run(graph, method, _symbols, this, CancellationToken);
+            for (var i = 0; i < regions.Sites.Count && i < 64; i++)
+            {
+                if ((regions.OpenAtExit & (1UL << i)) == 0)
+                {
+                    continue;
+                }
+
+                var kind = regions.Sites[i].Kind;
+                if (kind == TransactionSiteKind.DbTransaction || (kind == TransactionSiteKind.Scope && begins is null))
+                {
+                    begins = kind;
+                }
+            }
+        }
+
+        // A method that ends a held transaction it began itself (begin, run, commit) leaves its caller's alone.
+        return new TransactionEffect(begins, endsHeld && !startsOwn, endsParameters);
+    }
+
+    /// <summary>The transaction a Commit/Rollback/Dispose call ends, as written (parameter, field, property), or null.</summary>
+    private IOperation? EndedReceiver(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var name = method.Name;
+        var instance = invocation.Instance ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+        if (instance is null)
+        {
+            return null;
+        }
+
+        if (instance is IConditionalAccessInstanceOperation)
+        {
+            for (var parent = invocation.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IConditionalAccessOperation access)
+                {
+                    instance = access.Operation;
+                    break;
+                }
+            }
+        }
+
+        instance = Strip(instance);
+        switch (name)
+        {
+            case "CommitTransaction" or "CommitTransactionAsync" or "RollbackTransaction" or "RollbackTransactionAsync":
+                // EF Core's db.Database.CommitTransaction(): the context's current transaction.
+                return _symbols.DatabaseFacade is not null && SymbolEqualityComparer.Default.Equals(instance.Type, _symbols.DatabaseFacade) ? instance : null;
+            case "Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "Dispose" or "DisposeAsync":
+                if (name.StartsWith("Rollback", StringComparison.Ordinal) && invocation.Arguments.Length > 0
+                    && invocation.Arguments[0].Value.Type?.SpecialType == SpecialType.System_String)
+                {
+                    return null; // to a savepoint
+                }
+
+                var isScope = _symbols.IsTransactionScope(instance.Type);
+                return (isScope && name == "Dispose") || (!isScope && _symbols.IsTransactionType(instance.Type)) ? instance : null;
+            default:
+                return null;
+        }
+    }
+
+    private static IEnumerable<IOperation> DescendantsOutsideLambdas(IOperation root)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            yield return node;
+            foreach (var child in node.ChildOperations)
+            {
+                if (child is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    continue;
+                }
+
+                stack.Push(child);
+            }
+        }
+    }
+
+    private ControlFlowGraph? GraphOf(IOperation operation)
+    {
+        var root = operation;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        return root switch
+        {
+            IMethodBodyOperation body => ControlFlowGraph.Create(body, CancellationToken),
+            IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor, CancellationToken),
+            IBlockOperation block => ControlFlowGraph.Create(block, CancellationToken),
+            _ => null,
+        };
     }
 
     /// <summary>JobSafety's own AfterCommit / AfterRollback family (known by name: the analyzers never reference the runtime).</summary>

@@ -1024,4 +1024,182 @@ public class RegionAnalysisTests
             }
         }
         """);
+
+    // ---- unit of work and helpers that begin or end the transaction ----
+
+    private const string UnitOfWorkClass = """
+        public interface IUnitOfWork
+        {
+            Task BeginTransactionAsync();
+            Task CommitAsync();
+            Task RollbackAsync();
+        }
+
+        public sealed class EfUnitOfWork : IUnitOfWork
+        {
+            private readonly DbContext _context;
+            private Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? _transaction;
+
+            public EfUnitOfWork(DbContext context) => _context = context;
+
+            public async Task BeginTransactionAsync() => _transaction = await _context.Database.BeginTransactionAsync();
+
+            public async Task CommitAsync()
+            {
+                await _context.SaveChangesAsync();
+                if (_transaction != null)
+                {
+                    await _transaction.CommitAsync();
+                }
+            }
+
+            public async Task RollbackAsync()
+            {
+                if (_transaction != null)
+                {
+                    await _transaction.RollbackAsync();
+                }
+            }
+        }
+
+        """;
+
+    [Fact]
+    public Task Unit_of_work_begin_and_commit_bound_a_region() => Verify.VerifyAsync(Prelude + UnitOfWorkClass + """
+        public class OrderService
+        {
+            private readonly IUnitOfWork _unitOfWork;
+            private readonly MassTransit.IPublishEndpoint _bus;
+
+            public OrderService(IUnitOfWork unitOfWork, MassTransit.IPublishEndpoint bus) { _unitOfWork = unitOfWork; _bus = bus; }
+
+            public async Task PlaceAsync(int id)
+            {
+                await _bus.Publish(new object());
+                await _unitOfWork.BeginTransactionAsync();
+                try
+                {
+                    await {|#0:_bus.Publish(new object())|};
+                    await _unitOfWork.CommitAsync();
+                }
+                catch
+                {
+                    await _unitOfWork.RollbackAsync();
+                    throw;
+                }
+
+                await _bus.Publish(new object());
+            }
+        }
+        """, Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task Commit_through_a_helper_that_takes_the_transaction_closes_the_region() => Verify.VerifyAsync(Prelude + """
+        public class S
+        {
+            public void M(NpgsqlConnection conn)
+            {
+                var tx = conn.BeginTransaction();
+                {|#0:BackgroundJob.Enqueue(() => Jobs.Run(1))|};
+                Finish(tx);
+                BackgroundJob.Enqueue(() => Jobs.Run(2));
+            }
+
+            private static void Finish(System.Data.IDbTransaction transaction)
+            {
+                transaction.Commit();
+                transaction.Dispose();
+            }
+        }
+        """, Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task Nested_method_with_its_own_transaction_does_not_close_the_outer_one() => Verify.VerifyAsync(Prelude + """
+        public class S
+        {
+            public void M(NpgsqlConnection conn)
+            {
+                using var scope = new TransactionScope();
+                SaveAudit(conn);
+                {|#0:BackgroundJob.Enqueue(() => Jobs.Run(1))|};
+                scope.Complete();
+            }
+
+            private static void SaveAudit(NpgsqlConnection conn)
+            {
+                using var tx = conn.BeginTransaction();
+                tx.Commit();
+            }
+        }
+        """, Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task Lambda_stored_in_a_local_runs_where_it_is_invoked() => Verify.VerifyAsync(Prelude + """
+        public class S
+        {
+            public async Task M(NpgsqlConnection conn, MassTransit.IPublishEndpoint bus)
+            {
+                Func<Task> notify = () => bus.Publish(new object());
+                Action enqueue = () => {|#0:BackgroundJob.Enqueue(() => Jobs.Run(1))|};
+                await using var tx = await conn.BeginTransactionAsync();
+                enqueue();
+                await tx.CommitAsync();
+                await notify();
+            }
+        }
+        """, Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task Unit_of_work_over_the_EF_current_transaction() => Verify.VerifyAsync(Prelude + """
+        public sealed class UnitOfWork
+        {
+            private readonly DbContext _db;
+            public UnitOfWork(DbContext db) => _db = db;
+            public Task BeginAsync() => _db.Database.BeginTransactionAsync();
+            public Task CommitAsync() => _db.Database.CommitTransactionAsync();
+        }
+
+        public class Handler
+        {
+            public async Task Handle(UnitOfWork uow, System.Net.Http.HttpClient http)
+            {
+                await uow.BeginAsync();
+                await {|#0:http.GetAsync("https://example.com")|};
+                await uow.CommitAsync();
+                await http.GetAsync("https://example.com");
+            }
+        }
+        """, Verify.Diagnostic("JS0003", 0));
+
+    [Fact]
+    public Task Helper_that_begins_and_commits_inside_itself_opens_nothing_for_its_caller() => Verify.VerifyAsync(Prelude + """
+        public sealed class Orders
+        {
+            private readonly NpgsqlConnection _conn;
+            private NpgsqlTransaction? _tx;
+            public Orders(NpgsqlConnection conn) => _conn = conn;
+
+            public void SaveAll()
+            {
+                _tx = _conn.BeginTransaction();
+                _tx.Commit();
+            }
+
+            public void SaveWithScope()
+            {
+                using var scope = new TransactionScope();
+                scope.Complete();
+            }
+        }
+
+        public class Handler
+        {
+            public void Handle(Orders orders)
+            {
+                orders.SaveAll();
+                orders.SaveWithScope();
+                BackgroundJob.Enqueue(() => Jobs.Run(1));
+            }
+        }
+        """);
 }
