@@ -26,6 +26,7 @@ internal sealed class TransactionSymbols
             "System.Data.Common.DbTransaction",
             "Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction",
             "NHibernate.ITransaction",
+            "System.Data.Entity.DbContextTransaction",
             "DotNetCore.CAP.ICapTransaction",
         })
         {

@@ -170,6 +170,14 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
+            // A callee that commits, rolls back or begins a transaction itself (_unitOfWork.CommitAsync()
+            // that commits, then publishes its domain events) orders its side effects around that: what it
+            // does inside a transaction is reported in its own body, not at the call.
+            if (!configured.Summaries.GetTransactionEffect(target).IsNone)
+            {
+                continue;
+            }
+
             foreach (var path in configured.Summaries.GetSideEffects(target, depth))
             {
                 if (IsAtomicInRegion(path.Effect, null, mask, regions, configured))

@@ -250,4 +250,35 @@ public class MethodSummariesTests
             }
         }
         """ + Jobs);
+
+    [Fact]
+    public Task Unit_of_work_commit_that_publishes_after_committing_is_not_reported_at_the_call() => Verify.VerifyAsync(Prelude + "using Microsoft.EntityFrameworkCore;\n" + """
+        public sealed class UnitOfWork
+        {
+            private readonly DbContext _db;
+            private readonly MassTransit.IPublishEndpoint _bus;
+            private Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? _tx;
+
+            public UnitOfWork(DbContext db, MassTransit.IPublishEndpoint bus) { _db = db; _bus = bus; }
+
+            public async Task BeginAsync() => _tx = await _db.Database.BeginTransactionAsync();
+
+            public async Task CommitAsync()
+            {
+                await _db.SaveChangesAsync();
+                await _tx!.CommitAsync();
+                await _bus.Publish(new object());
+            }
+        }
+
+        public class Handler
+        {
+            public async Task Handle(UnitOfWork uow, MassTransit.IPublishEndpoint bus)
+            {
+                await uow.BeginAsync();
+                await {|#0:bus.Publish(new object())|};
+                await uow.CommitAsync();
+            }
+        }
+        """ + Jobs, Verify.Diagnostic("JS0001", 0));
 }
