@@ -973,6 +973,10 @@ internal sealed class RegionAnalysis
                 var scope = AddSite(TransactionSiteKind.Scope, creation.Syntax, creation, null);
                 _siteByOperation[creation] = scope;
                 break;
+            case IInvocationOperation factory when _symbols.IsTransactionScope(factory.Type) && !IsSource(factory.TargetMethod):
+                // A library factory handing out a TransactionScope (a source factory is judged by its body below).
+                _siteByOperation[factory] = AddSite(TransactionSiteKind.Scope, factory.Syntax, factory, null);
+                break;
             case IInvocationOperation invocation when !IsBeginTransaction(invocation) && BeginsThroughCall(invocation) is { } kind:
                 // _unitOfWork.BeginTransactionAsync(): the unit of work holds it; its Commit ends it.
                 var held = AddSite(kind, invocation.Syntax, invocation, null);
@@ -1019,6 +1023,19 @@ internal sealed class RegionAnalysis
 
                 break;
         }
+    }
+
+    private static bool IsSource(IMethodSymbol method)
+    {
+        foreach (var location in method.Locations)
+        {
+            if (location.IsInSource)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A call of a source method that begins a transaction and leaves it open for its caller (a unit of work).</summary>

@@ -298,6 +298,11 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                         return true;
                     }
 
+                    if (_symbols.IsTransactionScope(invocation.Type))
+                    {
+                        return true;
+                    }
+
                     // _unitOfWork.BeginTransactionAsync(): a source method that leaves a transaction open.
                     if (method.MethodKind == MethodKind.Ordinary && _configured.Summaries.GetTransactionEffect(method).Begins is not null)
                     {

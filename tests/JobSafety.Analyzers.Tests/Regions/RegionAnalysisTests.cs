@@ -1202,4 +1202,57 @@ public class RegionAnalysisTests
             }
         }
         """);
+
+    [Fact]
+    public Task Scope_from_a_factory_is_a_region() => Verify.VerifyAsync(Prelude + """
+        public static class Scopes
+        {
+            public static TransactionScope ReadCommitted() =>
+                new TransactionScope(TransactionScopeOption.Required, new TransactionOptions { IsolationLevel = System.Transactions.IsolationLevel.ReadCommitted });
+
+            public static TransactionScope NoTransaction() => new TransactionScope(TransactionScopeOption.Suppress);
+        }
+
+        public class S
+        {
+            public void M()
+            {
+                using (var scope = Scopes.ReadCommitted())
+                {
+                    {|#0:BackgroundJob.Enqueue(() => Jobs.Run(1))|};
+                    scope.Complete();
+                }
+
+                using (var none = Scopes.NoTransaction())
+                {
+                    BackgroundJob.Enqueue(() => Jobs.Run(2));
+                }
+
+                BackgroundJob.Enqueue(() => Jobs.Run(3));
+            }
+        }
+        """, Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task Dispose_in_finally_closes_the_region() => Verify.VerifyAsync(Prelude + """
+        public class S
+        {
+            public void M(NpgsqlConnection conn)
+            {
+                var tx = conn.BeginTransaction();
+                try
+                {
+                    {|#0:BackgroundJob.Enqueue(() => Jobs.Run(1))|};
+                    tx.Commit();
+                }
+                finally
+                {
+                    tx.Dispose();
+                    conn.Close();
+                }
+
+                BackgroundJob.Enqueue(() => Jobs.Run(2));
+            }
+        }
+        """, Verify.Diagnostic("JS0001", 0));
 }
