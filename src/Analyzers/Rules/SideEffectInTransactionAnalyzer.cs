@@ -202,19 +202,15 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        var name = effect.DisplayName;
-        if (name.StartsWith("ServiceBusSender.", StringComparison.Ordinal))
+        var library = effect.CatalogType;
+        if (library == "Azure.Messaging.ServiceBus.ServiceBusSender")
         {
             return true;
         }
 
-        if (configured.Options.HangfireStorageEnlists && effect.Category == SideEffectCategory.Enqueue
-            && (name.StartsWith("BackgroundJob.", StringComparison.Ordinal) || name.StartsWith("IBackgroundJobClient", StringComparison.Ordinal) || name.StartsWith("BackgroundJobClient", StringComparison.Ordinal)))
-        {
-            return true;
-        }
-
-        return false;
+        // Hangfire jobs are written to its storage: atomic with an ambient TransactionScope when the storage enlists.
+        return configured.Options.HangfireStorageEnlists && effect.Category == SideEffectCategory.Enqueue
+            && library is "Hangfire.BackgroundJob" or "Hangfire.IBackgroundJobClient";
     }
 
     private static void ReportOne(OperationBlockAnalysisContext context, IInvocationOperation invocation, SideEffect effect, ImmutableArray<string> chain, TransactionSite site)

@@ -3,12 +3,16 @@ namespace JobSafety.Analyzers.SideEffects;
 /// <summary>What the catalog knows about one side-effecting method.</summary>
 internal sealed class SideEffect
 {
-    public SideEffect(SideEffectCategory category, string displayName, string verb)
+    public SideEffect(SideEffectCategory category, string displayName, string verb, string? catalogType = null)
     {
         Category = category;
         DisplayName = displayName;
         Verb = verb;
+        CatalogType = catalogType;
     }
+
+    /// <summary>The catalog row's library type (e.g. <c>Hangfire.IBackgroundJobClient</c>); null for what the user declared.</summary>
+    public string? CatalogType { get; }
 
     public SideEffectCategory Category { get; }
 

@@ -103,7 +103,7 @@ internal sealed class SideEffectCatalog
         if (!method.IsStatic && method.ReducedFrom is null && receiverType is INamedTypeSymbol named
             && !SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, definition.ContainingType))
         {
-            return new SideEffect(result.Category, named.Name + "." + definition.Name, result.Verb);
+            return new SideEffect(result.Category, named.Name + "." + definition.Name, result.Verb, result.CatalogType);
         }
 
         return result;
@@ -151,11 +151,11 @@ internal sealed class SideEffectCatalog
         if (method.IsExtensionMethod && method.Parameters.Length > 0)
         {
             var hit = Lookup(method.ContainingType, method.Name) ?? LookupHierarchy(method.Parameters[0].Type, method.Name);
-            return hit is null ? null : new SideEffect(hit.Category, ExtensionDisplayName(method), hit.Verb);
+            return hit is null ? null : new SideEffect(hit.Category, ExtensionDisplayName(method), hit.Verb, hit.TypeName);
         }
 
         var entry = LookupHierarchy(method.ContainingType, method.Name);
-        return entry is null ? null : new SideEffect(entry.Category, DisplayName(method), entry.Verb);
+        return entry is null ? null : new SideEffect(entry.Category, DisplayName(method), entry.Verb, entry.TypeName);
     }
 
     private CatalogEntry? LookupHierarchy(ITypeSymbol? type, string name)
