@@ -345,13 +345,15 @@ public class SideEffectCatalogTests
         using Azure.Messaging.ServiceBus;
         public class S
         {
-            public async Task M(ServiceBusSender sender)
+            public async Task M(ServiceBusSender sender, OrdersSender orders)
             {
                 using var scope = new System.Transactions.TransactionScope(System.Transactions.TransactionScopeAsyncFlowOption.Enabled);
                 await sender.SendMessageAsync(new ServiceBusMessage("placed"));
+                await orders.SendMessageAsync(new ServiceBusMessage("placed"));
                 await sender.ScheduleMessageAsync(new ServiceBusMessage("later"), DateTimeOffset.UtcNow.AddMinutes(5));
                 scope.Complete();
             }
         }
+        public class OrdersSender : ServiceBusSender { }
         """ + Declarations, null);
 }
