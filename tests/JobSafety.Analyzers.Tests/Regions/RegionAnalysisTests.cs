@@ -1255,4 +1255,57 @@ public class RegionAnalysisTests
             }
         }
         """, Verify.Diagnostic("JS0001", 0));
+
+    // ---- other transaction APIs recognised by symbol (stand-ins: the packages do not restore here) ----
+
+    [Fact]
+    public Task NHibernate_session_transaction_is_a_region() => JobSafety.Analyzers.Tests.SideEffects.StandInLibrary.VerifyAsync("""
+        // Stand-in for NHibernate (not restorable here).
+        namespace NHibernate
+        {
+            public interface ITransaction : System.IDisposable { void Commit(); void Rollback(); }
+            public interface ISession { ITransaction BeginTransaction(); void Save(object entity); }
+        }
+        """, Prelude + """
+        public class S
+        {
+            public void M(NHibernate.ISession session)
+            {
+                using (var tx = session.BeginTransaction())
+                {
+                    session.Save(new object());
+                    {|#0:BackgroundJob.Enqueue(() => Jobs.Run(1))|};
+                    tx.Commit();
+                }
+
+                BackgroundJob.Enqueue(() => Jobs.Run(2));
+            }
+        }
+        """, null, Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task Entity_Framework_6_transaction_is_a_region() => JobSafety.Analyzers.Tests.SideEffects.StandInLibrary.VerifyAsync("""
+        // Stand-in for EntityFramework 6 (not restorable here).
+        namespace System.Data.Entity
+        {
+            public class DbContextTransaction : System.IDisposable { public void Commit() { } public void Rollback() { } public void Dispose() { } }
+            public class Database { public DbContextTransaction BeginTransaction() => new DbContextTransaction(); }
+            public class DbContext { public Database Database { get; } = new Database(); public int SaveChanges() => 0; }
+        }
+        """, Prelude + """
+        public class S
+        {
+            public void M(System.Data.Entity.DbContext db)
+            {
+                using (var tx = db.Database.BeginTransaction())
+                {
+                    db.SaveChanges();
+                    {|#0:BackgroundJob.Enqueue(() => Jobs.Run(1))|};
+                    tx.Commit();
+                }
+
+                BackgroundJob.Enqueue(() => Jobs.Run(2));
+            }
+        }
+        """, null, Verify.Diagnostic("JS0001", 0));
 }
