@@ -698,7 +698,33 @@ internal sealed class MethodSummaries : IDelegateOracle
             return false;
         }
 
-        return listed.Contains(method) || (method.ContainingType is { } type && listed.Contains(type.OriginalDefinition));
+        // The method, what it overrides, the interface members it implements; or any of their types.
+        for (var m = method; m is not null; m = m.OverriddenMethod?.OriginalDefinition)
+        {
+            if (listed.Contains(m) || (m.ContainingType is { } type && listed.Contains(type.OriginalDefinition)))
+            {
+                return true;
+            }
+        }
+
+        if (method.ContainingType is { } containing)
+        {
+            foreach (var iface in containing.AllInterfaces)
+            {
+                var listedInterface = listed.Contains(iface.OriginalDefinition);
+                foreach (var member in iface.GetMembers(method.Name))
+                {
+                    if (member is IMethodSymbol interfaceMethod
+                        && (listedInterface || listed.Contains(interfaceMethod.OriginalDefinition))
+                        && SymbolEqualityComparer.Default.Equals(containing.FindImplementationForInterfaceMember(interfaceMethod)?.OriginalDefinition, method))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     private IOperation? GetBodyOperation(IMethodSymbol method)

@@ -1308,4 +1308,26 @@ public class RegionAnalysisTests
             }
         }
         """, null, Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task Transaction_methods_listed_on_an_interface_apply_to_its_implementations() => Verify.VerifyAsync(Prelude + """
+        namespace Acme
+        {
+            public interface ITransactionRunner { void Run(Action action); }
+            public sealed class DbRunner : ITransactionRunner { public void Run(Action action) => action(); }
+            public interface IAfterCommit { void Add(Action action); }
+            public sealed class AfterCommitList : IAfterCommit { public void Add(Action action) => action(); }
+        }
+
+        public class S
+        {
+            public void M(Acme.DbRunner runner, Acme.AfterCommitList after, NpgsqlConnection conn)
+            {
+                runner.Run(() => {|#0:BackgroundJob.Enqueue(() => Jobs.Run(1))|});
+                using var tx = conn.BeginTransaction();
+                after.Add(() => BackgroundJob.Enqueue(() => Jobs.Run(2)));
+                tx.Commit();
+            }
+        }
+        """, "jobsafety.transaction_methods = T:Acme.ITransactionRunner\njobsafety.deferred_methods = M:Acme.IAfterCommit.Add(System.Action)\n", Verify.Diagnostic("JS0001", 0));
 }
