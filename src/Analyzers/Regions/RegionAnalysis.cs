@@ -42,6 +42,7 @@ internal sealed class RegionAnalysis
     // locals (and flow captures of them) that hold a lambda: it runs where the local is invoked
     private readonly Dictionary<object, List<IMethodSymbol>> _delegateLocals = new();
     private ControlFlowGraph? _rootGraph;
+    private readonly Dictionary<IOperation, ulong> _delegateEnds = new();
     private readonly Dictionary<IMethodSymbol, ulong> _localFunctionCalls = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, ulong> _localFunctionAnalysed = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, ControlFlowGraph> _localFunctionGraphs = new(SymbolEqualityComparer.Default);
@@ -567,6 +568,11 @@ internal sealed class RegionAnalysis
                 }
 
                 state &= ~EndMask(invocation);
+                if (_sites.Count > 0 && !invocation.Arguments.IsEmpty)
+                {
+                    state &= ~DelegateArgumentEnds(invocation, graph);
+                }
+
                 break;
             case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference when record:
                 HandleDelegate(reference, reference.Method, state, graph);
@@ -618,6 +624,60 @@ internal sealed class RegionAnalysis
                 AddLocalFunctionCall(lambda, inherited);
             }
         }
+    }
+
+    /// <summary>
+    /// A lambda that runs during the call and commits (rolls back, disposes) a transaction of this method
+    /// ends it for the code after the call: <c>await strategy.ExecuteAsync(async () => { ...; await tx.CommitAsync(); });</c>.
+    /// Only transactions this method holds in its own variables count; a lambda's own transaction is its business.
+    /// </summary>
+    private ulong DelegateArgumentEnds(IInvocationOperation invocation, ControlFlowGraph graph)
+    {
+        if (_delegateEnds.TryGetValue(invocation, out var cached))
+        {
+            return cached;
+        }
+
+        ulong mask = 0;
+        foreach (var argument in invocation.Arguments)
+        {
+            var value = argument.Value;
+            while (value is IDelegateCreationOperation or IConversionOperation or IParenthesizedOperation)
+            {
+                value = value switch
+                {
+                    IDelegateCreationOperation creation => creation.Target,
+                    IConversionOperation conversion => conversion.Operand,
+                    _ => ((IParenthesizedOperation)value).Operand,
+                };
+            }
+
+            if (value is not IFlowAnonymousFunctionOperation lambda
+                || _oracle.Classify(invocation, invocation.TargetMethod, argument.Parameter) == DelegateDisposition.Deferred)
+            {
+                continue;
+            }
+
+            var lambdaGraph = graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _cancellationToken);
+            foreach (var block in lambdaGraph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    foreach (var node in operation.DescendantsAndSelf())
+                    {
+                        if (node is IInvocationOperation { TargetMethod.Name: "Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "Dispose" or "DisposeAsync" } end
+                            && KeyOf(Receiver(end)) is { } key
+                            && _bound.TryGetValue(key, out var bits))
+                        {
+                            mask |= bits;
+                        }
+                    }
+                }
+            }
+        }
+
+        _delegateEnds[invocation] = mask;
+        return mask;
     }
 
     private void AddLocalFunctionCall(IMethodSymbol localFunction, ulong state)

@@ -1330,4 +1330,41 @@ public class RegionAnalysisTests
             }
         }
         """, "jobsafety.transaction_methods = T:Acme.ITransactionRunner\njobsafety.deferred_methods = M:Acme.IAfterCommit.Add(System.Action)\n", Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task Commit_inside_a_lambda_that_runs_during_the_call_closes_the_region() => Verify.VerifyAsync(Prelude + """
+        public class S
+        {
+            public async Task M(DbContext db, MassTransit.IPublishEndpoint bus)
+            {
+                var strategy = db.Database.CreateExecutionStrategy();
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                await strategy.ExecuteAsync(async () =>
+                {
+                    await db.SaveChangesAsync();
+                    await {|#0:bus.Publish(new object())|};
+                    await transaction.CommitAsync();
+                });
+                await bus.Publish(new object());
+            }
+        }
+        """, Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task Lambda_with_its_own_transaction_does_not_close_the_outer_one() => Verify.VerifyAsync(Prelude + """
+        public class S
+        {
+            public void M(NpgsqlConnection conn, List<int> ids)
+            {
+                using var scope = new TransactionScope();
+                ids.ForEach(id =>
+                {
+                    using var tx = conn.BeginTransaction();
+                    tx.Commit();
+                });
+                {|#0:BackgroundJob.Enqueue(() => Jobs.Run(1))|};
+                scope.Complete();
+            }
+        }
+        """, Verify.Diagnostic("JS0001", 0));
 }
