@@ -39,7 +39,6 @@ public sealed class JobSafetyClientFilter : JobFilterAttribute, IClientFilter
     public JobSafetyClientFilter(JobSafetyHangfireOptions? options = null)
     {
         _storageEnlists = options?.StorageEnlistsInTransactionScope;
-        Order = int.MinValue; // before other filters: nothing else should run for a job that must not be created
     }
 
     /// <inheritdoc />
