@@ -47,3 +47,19 @@ if grep -q 'Fixed/' <<< "$findings"; then
   echo "error: findings in Fixed/ (false positives)" >&2
   exit 1
 fi
+
+echo
+echo "== jobsafety scan samples/CommentsApp (the same analyzers from the command line; see docs/getting-started.md) =="
+echo
+if ! dotnet build src/Cli/JobSafety.Cli.csproj -nologo -v:q -clp:NoSummary >"$log" 2>&1; then
+  echo "error: building the CLI failed (dotnet build src/Cli/JobSafety.Cli.csproj):" >&2
+  tail -n 30 "$log" >&2
+  exit 2
+fi
+scan_rc=0
+dotnet src/Cli/bin/Debug/net10.0/jobsafety.dll scan samples/CommentsApp --no-restore || scan_rc=$?
+case "$scan_rc" in
+  1) echo "(jobsafety scan exits 1 when it finds something: what a CI step wants)" ;;
+  0) echo "error: jobsafety scan found nothing in samples/CommentsApp; the Unsafe/ code should be flagged." >&2; exit 1 ;;
+  *) echo "error: jobsafety scan failed (exit $scan_rc), see above." >&2; exit "$scan_rc" ;;
+esac
