@@ -1285,7 +1285,55 @@ internal sealed class RegionAnalysis
         }
 
         // 'IDbTransaction? transaction = null': the caller may well have none.
-        return !(parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is null);
+        if (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is null)
+        {
+            return false;
+        }
+
+        // EF Core's TransactionCommitted / TransactionRolledBack interceptor callbacks run after the end.
+        return !(parameter.ContainingSymbol is IMethodSymbol method && IsAfterEndCallback(method));
+    }
+
+    private bool IsAfterEndCallback(IMethodSymbol method)
+    {
+        if (_symbols.TransactionInterceptor is not { } interceptor
+            || !(method.Name.StartsWith("TransactionCommitted", StringComparison.Ordinal) || method.Name.StartsWith("TransactionRolledBack", StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        for (var m = method; m is not null; m = m.OverriddenMethod)
+        {
+            if (SymbolEqualityComparer.Default.Equals(m.ContainingType?.OriginalDefinition, interceptor))
+            {
+                return true;
+            }
+
+            foreach (var implemented in m.ExplicitInterfaceImplementations)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implemented.ContainingType?.OriginalDefinition, interceptor))
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (method.ContainingType is { } type)
+        {
+            foreach (var member in interceptor.GetMembers(method.Name))
+            {
+                var implementation = type.FindImplementationForInterfaceMember(member)?.OriginalDefinition;
+                for (var m = method; m is not null && implementation is not null; m = m.OverriddenMethod)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(implementation, m.OriginalDefinition))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     private int AddSite(TransactionSiteKind kind, SyntaxNode syntax, IOperation? operation, IParameterSymbol? parameter)

@@ -16,6 +16,7 @@ internal sealed class TransactionSymbols
         DatabaseFacade = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade");
         ExecutionStrategyExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ExecutionStrategyExtensions");
         DbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");
+        TransactionInterceptor = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Diagnostics.IDbTransactionInterceptor");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
 
@@ -58,6 +59,9 @@ internal sealed class TransactionSymbols
     public INamedTypeSymbol? ExecutionStrategyExtensions { get; }
 
     public INamedTypeSymbol? DbContext { get; }
+
+    /// <summary>EF Core's IDbTransactionInterceptor: its TransactionCommitted/RolledBack callbacks run after the end.</summary>
+    public INamedTypeSymbol? TransactionInterceptor { get; }
 
     public INamedTypeSymbol? Task { get; }
 

@@ -1367,4 +1367,29 @@ public class RegionAnalysisTests
             }
         }
         """, Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task EfCore_interceptor_callbacks_after_commit_are_not_a_region() => Verify.VerifyAsync(Prelude + """
+        public sealed class PublishAfterCommit : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+        {
+            private readonly MassTransit.IPublishEndpoint _bus;
+            public PublishAfterCommit(MassTransit.IPublishEndpoint bus) => _bus = bus;
+
+            public override async Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, System.Threading.CancellationToken cancellationToken = default)
+            {
+                await _bus.Publish(new object(), cancellationToken);
+            }
+
+            public override void TransactionRolledBack(System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData)
+            {
+                BackgroundJob.Enqueue(() => Jobs.Run(1));
+            }
+
+            public override System.Data.Common.DbTransaction TransactionStarted(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, System.Data.Common.DbTransaction result)
+            {
+                {|#0:BackgroundJob.Enqueue(() => Jobs.Run(2))|};
+                return result;
+            }
+        }
+        """, Verify.Diagnostic("JS0001", 0));
 }
