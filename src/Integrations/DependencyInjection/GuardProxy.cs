@@ -38,7 +38,11 @@ public class GuardProxy : DispatchProxy
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
-        SideEffects.Check(_category, _prefix + targetMethod.Name);
+        // Property getters read state; every other member (methods, setters) is checked.
+        if (!(targetMethod.IsSpecialName && targetMethod.Name.StartsWith("get_", StringComparison.Ordinal)))
+        {
+            SideEffects.Check(_category, _prefix + targetMethod.Name);
+        }
         try
         {
             return targetMethod.Invoke(_target, args);

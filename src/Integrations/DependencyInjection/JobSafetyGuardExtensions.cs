@@ -9,7 +9,7 @@ public static class JobSafetyGuardExtensions
     /// <summary>
     /// Wraps the registered implementation of <typeparamref name="TService"/> (the last registration, with its lifetime) in a
     /// proxy that calls <see cref="SideEffects.Check(SideEffectCategory, string)"/> with <paramref name="category"/> and the
-    /// target <c>TService.Method</c> before every method call (property accessors included), then forwards the call.
+    /// target <c>TService.Method</c> before every method call (property getters excepted), then forwards the call.
     /// Works for any interface: ASP.NET Core <c>IEmailSender</c>, FluentEmail <c>ISender</c>, your own <c>ISmsGateway</c>.
     /// Register the service first, then call Guard.
     /// </summary>

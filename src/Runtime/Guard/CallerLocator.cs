@@ -33,6 +33,7 @@ internal static class CallerLocator
             || name.Equals("mscorlib", StringComparison.Ordinal)
             || name.StartsWith("JobSafety.Integrations", StringComparison.Ordinal)
             || name.StartsWith("JobSafety.EntityFrameworkCore", StringComparison.Ordinal)
+            || name is "JobSafety.Hangfire" or "JobSafety.Http" or "JobSafety.Redis" or "JobSafety.MailKit" or "JobSafety.DependencyInjection"
             || name.StartsWith("Castle.", StringComparison.Ordinal)
             || name.StartsWith("Hangfire", StringComparison.Ordinal)
             || name.StartsWith("Npgsql", StringComparison.Ordinal)
