@@ -114,6 +114,25 @@ internal sealed class RegionAnalysis
         return _sites[0];
     }
 
+    /// <summary>True when every open site in the mask was begun with the given library's object handed to it.</summary>
+    public bool AllSitesEnlist(ulong mask, string? library)
+    {
+        if (library is null || mask == 0)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _sites.Count && i < MaxSites; i++)
+        {
+            if ((mask & Bit(i)) != 0 && _sites[i].EnlistedLibrary != library)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>True when every open site in the mask is of the given kind.</summary>
     public bool AllSitesAre(ulong mask, TransactionSiteKind kind)
     {
@@ -1050,6 +1069,13 @@ internal sealed class RegionAnalysis
             case IInvocationOperation invocation when IsBeginTransaction(invocation):
                 var index = AddSite(TransactionSiteKind.DbTransaction, invocation.Syntax, invocation, null);
                 _siteByOperation[invocation] = index;
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (_symbols.IsCapPublisher(argument.Value.Type))
+                    {
+                        _sites[Math.Min(index, _sites.Count - 1)].EnlistedLibrary = "DotNetCore.CAP.ICapPublisher";
+                    }
+                }
 
                 // The connection (or DbContext, or session) it was begun on, and anything handed to it.
                 var receiver = invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);

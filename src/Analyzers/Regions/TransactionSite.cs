@@ -30,6 +30,9 @@ internal sealed class TransactionSite
 
     public TransactionSiteKind Kind { get; }
 
+    /// <summary>The library type handed to the begin call whose writes join this transaction (CAP's <c>BeginTransaction(capPublisher)</c>), if any.</summary>
+    public string? EnlistedLibrary { get; set; }
+
     public SyntaxNode Syntax { get; }
 
     /// <summary>E.g. <c>the transaction opened by 'conn.BeginTransaction()' (line 12)</c>.</summary>

@@ -17,6 +17,7 @@ internal sealed class TransactionSymbols
         ExecutionStrategyExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ExecutionStrategyExtensions");
         DbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");
         TransactionInterceptor = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Diagnostics.IDbTransactionInterceptor");
+        CapPublisher = compilation.GetTypeByMetadataName("DotNetCore.CAP.ICapPublisher");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
 
@@ -62,6 +63,10 @@ internal sealed class TransactionSymbols
 
     /// <summary>EF Core's IDbTransactionInterceptor: its TransactionCommitted/RolledBack callbacks run after the end.</summary>
     public INamedTypeSymbol? TransactionInterceptor { get; }
+
+    public INamedTypeSymbol? CapPublisher { get; }
+
+    public bool IsCapPublisher(ITypeSymbol? type) => type is not null && CapPublisher is not null && IsOrInherits(type, ImmutableArray.Create(CapPublisher));
 
     public INamedTypeSymbol? Task { get; }
 

@@ -197,6 +197,13 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool IsAtomicInRegion(SideEffect effect, IMethodSymbol? target, ulong mask, RegionAnalysis regions, JobSafetyCompilationContext.Configured configured)
     {
+        // CAP: every publish on the scoped publisher handed to BeginTransaction(capPublisher) joins that
+        // transaction, whichever variable (or callee) it is made through.
+        if (effect.CatalogType == "DotNetCore.CAP.ICapPublisher" && regions.AllSitesEnlist(mask, effect.CatalogType))
+        {
+            return true;
+        }
+
         if (!regions.AllSitesAre(mask, TransactionSiteKind.Scope))
         {
             return false;

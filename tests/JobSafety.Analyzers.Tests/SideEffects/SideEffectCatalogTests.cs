@@ -213,6 +213,39 @@ public class SideEffectCatalogTests
         }
         """ + Declarations, null, Verify.Diagnostic("JS0001", 0));
 
+    [Fact]
+    public Task Cap_publish_through_another_variable_or_a_callee_inside_a_cap_transaction_is_not_reported() => StandInLibrary.VerifyAsync(CapProvider, Prelude + """
+        using DotNetCore.CAP;
+        public class OrderEvents
+        {
+            private readonly ICapPublisher _cap;
+            public OrderEvents(ICapPublisher cap) => _cap = cap;
+            public Task Placed(int id) => _cap.PublishAsync("order.placed", new OrderPlaced(id));
+        }
+
+        public class S
+        {
+            private readonly ICapPublisher _capBus;
+            public S(ICapPublisher capBus) => _capBus = capBus;
+
+            public async Task M(NpgsqlConnection conn, ICapPublisher cap, OrderEvents events)
+            {
+                using (var trans = conn.BeginTransaction(_capBus, autoCommit: false))
+                {
+                    await cap.PublishAsync("order.placed", new OrderPlaced(1));
+                    await events.Placed(1);
+                    trans.Commit();
+                }
+
+                using (var plain = conn.BeginTransaction())
+                {
+                    await {|#0:events.Placed(2)|};
+                    plain.Commit();
+                }
+            }
+        }
+        """ + Declarations, null, Verify.Diagnostic("JS0001", 0));
+
     // ---- stand-ins for catalog libraries that do not restore here ----
 
     private const string NServiceBus = """
