@@ -90,19 +90,25 @@ internal static class Scanner
             throw new UsageException($"no C# project could be loaded from {target.Display}.{FormatFailures(important)}");
         }
 
-        var broken = important
-            .Where(f => target.Files.Any(file => f.Message.Contains(file, StringComparison.Ordinal)))
+        // MSBuildWorkspace reports MSBuild's warnings (NU1603, say) with the same kind as real load errors, so a
+        // project counts as not loaded when MSBuild complained about it and it came out without any source file.
+        var broken = projects
+            .Where(p => p.DocumentIds.Count == 0 && p.FilePath is not null
+                && important.Any(f => f.Message.Contains(p.FilePath, StringComparison.Ordinal)))
+            .Select(p => p.FilePath!)
+            .Distinct()
             .ToList();
         if (broken.Count > 0 && (target.Kind == ScanTargetKind.Projects || broken.Count >= projects.Count))
         {
             progress.Done();
-            throw new UsageException($"could not load {target.Display}:{FormatFailures(broken)}");
+            var reasons = important.Where(f => broken.Any(b => f.Message.Contains(b, StringComparison.Ordinal))).ToList();
+            throw new UsageException($"could not load {target.Display}:{FormatFailures(reasons)}");
         }
 
         if (important.Count > 0)
         {
             progress.Done();
-            Console.Error.WriteLine($"jobsafety: warning: MSBuild reported problems while loading {target.Display}; findings may be incomplete:{FormatFailures(important)}");
+            Console.Error.WriteLine($"jobsafety: MSBuild reported {important.Count} problem(s) while loading {target.Display} (findings may be incomplete if a project did not load):{FormatFailures(important)}");
         }
 
         projects = projects.Where(p => p.FilePath is not null).OrderBy(p => p.FilePath, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
@@ -234,5 +240,5 @@ internal static class Scanner
     private static string FormatFailures(IReadOnlyCollection<WorkspaceDiagnostic> failures) =>
         failures.Count == 0
             ? ""
-            : "\n  " + string.Join("\n  ", failures.Select(f => f.Message).Distinct().Take(10));
+            : "\n  " + string.Join("\n  ", failures.Select(f => f.Message).Distinct().Take(5));
 }

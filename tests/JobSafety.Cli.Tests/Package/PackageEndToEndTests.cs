@@ -142,6 +142,19 @@ public sealed class PackageEndToEndTests(PackageFixture fixture) : IClassFixture
         Assert.DoesNotContain("JS0001", build.StdOut, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Jobsafety_scan_reads_the_consumer_with_its_restore_warnings_and_reports_JS0001()
+    {
+        // The consumer's restore has a NU1603 warning, which MSBuildWorkspace reports like a load failure: the scan goes on.
+        var scan = await Repo.JobSafetyAsync(fixture.Consumer, "scan", "Consumer.csproj", "--no-restore", "--format", "json");
+        Assert.True(scan.ExitCode == 1, scan.Output);
+        var finding = Assert.Single(JsonNode.Parse(scan.StdOut)!["findings"]!.AsArray())!;
+        Assert.Equal("JS0001", finding["ruleId"]!.GetValue<string>());
+        Assert.Equal("Orders.cs", finding["file"]!.GetValue<string>());
+        Assert.Equal(11, finding["line"]!.GetValue<int>());
+        Assert.Equal(10, finding["transaction"]!["line"]!.GetValue<int>());
+    }
+
     private static XElement Nuspec(ZipArchive zip)
     {
         var entry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));

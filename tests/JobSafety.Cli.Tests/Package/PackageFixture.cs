@@ -83,7 +83,6 @@ public sealed class PackageFixture : IAsyncLifetime
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
-                <NoWarn>$(NoWarn);NU1603</NoWarn>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="JobSafety.Analyzers" Version="{Version}" PrivateAssets="all" />
