@@ -1052,6 +1052,16 @@ internal sealed class RegionAnalysis
                 var scope = AddSite(TransactionSiteKind.Scope, creation.Syntax, creation, null);
                 _siteByOperation[creation] = scope;
                 break;
+            case IInvocationOperation { TargetMethod.Name: "StartTransaction" } start when _symbols.IsMongoSession(Receiver(start)?.Type):
+                // MongoDB: session.StartTransaction(); the session holds the transaction until it commits or aborts.
+                var started = AddSite(TransactionSiteKind.DbTransaction, start.Syntax, start, null);
+                _siteByOperation[start] = started;
+                if (KeyOf(Receiver(start)) is { } session)
+                {
+                    Bind(session, Bit(started));
+                }
+
+                break;
             case IInvocationOperation factory when _symbols.IsTransactionScope(factory.Type) && !IsSource(factory.TargetMethod):
                 // A library factory handing out a TransactionScope (a source factory is judged by its body below).
                 _siteByOperation[factory] = AddSite(TransactionSiteKind.Scope, factory.Syntax, factory, null);
@@ -1187,7 +1197,8 @@ internal sealed class RegionAnalysis
         }
 
         if (name is not ("Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "Dispose" or "DisposeAsync"
-            or "CommitTransaction" or "CommitTransactionAsync" or "RollbackTransaction" or "RollbackTransactionAsync"))
+            or "CommitTransaction" or "CommitTransactionAsync" or "RollbackTransaction" or "RollbackTransactionAsync"
+            or "AbortTransaction" or "AbortTransactionAsync"))
         {
             return EndMaskThroughCall(invocation);
         }
@@ -1199,6 +1210,17 @@ internal sealed class RegionAnalysis
         }
 
         var receiverType = Unwrap(instance).Type;
+        if (_symbols.IsMongoSession(receiverType))
+        {
+            if (name is "Commit" or "CommitAsync" or "Rollback" or "RollbackAsync")
+            {
+                return 0;
+            }
+
+            // session.CommitTransactionAsync() / AbortTransactionAsync() / Dispose().
+            return KeyOf(instance) is { } sessionKey && _bound.TryGetValue(sessionKey, out var sessionBits) ? sessionBits : 0;
+        }
+
         if (name.EndsWith("Transaction", StringComparison.Ordinal) || name.EndsWith("TransactionAsync", StringComparison.Ordinal))
         {
             // EF Core's db.Database.CommitTransaction() / RollbackTransaction().

@@ -18,6 +18,7 @@ internal sealed class TransactionSymbols
         DbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");
         TransactionInterceptor = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Diagnostics.IDbTransactionInterceptor");
         CapPublisher = compilation.GetTypeByMetadataName("DotNetCore.CAP.ICapPublisher");
+        MongoSession = compilation.GetTypeByMetadataName("MongoDB.Driver.IClientSessionHandle");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
 
@@ -66,6 +67,11 @@ internal sealed class TransactionSymbols
 
     public INamedTypeSymbol? CapPublisher { get; }
 
+    /// <summary>MongoDB's session: <c>StartTransaction()</c> opens a transaction on it, Commit/AbortTransaction[Async] or Dispose ends it.</summary>
+    public INamedTypeSymbol? MongoSession { get; }
+
+    public bool IsMongoSession(ITypeSymbol? type) => type is not null && MongoSession is not null && IsOrInherits(type, ImmutableArray.Create(MongoSession));
+
     public bool IsCapPublisher(ITypeSymbol? type) => type is not null && CapPublisher is not null && IsOrInherits(type, ImmutableArray.Create(CapPublisher));
 
     public INamedTypeSymbol? Task { get; }
@@ -79,7 +85,7 @@ internal sealed class TransactionSymbols
     public ImmutableArray<INamedTypeSymbol> ConnectionTypes { get; }
 
     /// <summary>False when the compilation can open no transaction we know: then no flow analysis at all.</summary>
-    public bool IsValid => TransactionScope is not null || !TransactionTypes.IsEmpty;
+    public bool IsValid => TransactionScope is not null || !TransactionTypes.IsEmpty || MongoSession is not null;
 
     public static TransactionSymbols Create(Compilation compilation) => new(compilation);
 

@@ -301,7 +301,8 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                         return true;
                     }
 
-                    if (_symbols.IsTransactionScope(invocation.Type))
+                    if (_symbols.IsTransactionScope(invocation.Type)
+                        || (method.Name == "StartTransaction" && _symbols.IsMongoSession(Summaries.MethodSummaries.ReceiverType(invocation))))
                     {
                         return true;
                     }

@@ -271,6 +271,13 @@ internal sealed class MethodSummaries : IDelegateOracle
             return parameter?.Name == "operation" ? DelegateDisposition.RunsInTransaction : DelegateDisposition.RunsWhereInvoked;
         }
 
+        // MongoDB's session.WithTransaction[Async](callback): the callback runs inside the transaction.
+        if (method.Name.StartsWith("WithTransaction", StringComparison.Ordinal) && parameter?.Type.TypeKind == TypeKind.Delegate
+            && _symbols.IsMongoSession(method.IsExtensionMethod && method.Parameters.Length > 0 ? method.Parameters[0].Type : method.ContainingType))
+        {
+            return DelegateDisposition.RunsInTransaction;
+        }
+
         if (parameter is null || parameter.Type.TypeKind != TypeKind.Delegate)
         {
             return DelegateDisposition.RunsWhereInvoked;

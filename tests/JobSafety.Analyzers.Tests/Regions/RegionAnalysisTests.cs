@@ -1392,4 +1392,43 @@ public class RegionAnalysisTests
             }
         }
         """, Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task MongoDB_session_transaction_is_a_region() => JobSafety.Analyzers.Tests.SideEffects.StandInLibrary.VerifyAsync("""
+        // Stand-in for MongoDB.Driver (not restorable here).
+        namespace MongoDB.Driver
+        {
+            public interface IClientSessionHandle : System.IDisposable
+            {
+                void StartTransaction();
+                System.Threading.Tasks.Task CommitTransactionAsync(System.Threading.CancellationToken cancellationToken = default);
+                System.Threading.Tasks.Task AbortTransactionAsync(System.Threading.CancellationToken cancellationToken = default);
+                System.Threading.Tasks.Task<T> WithTransactionAsync<T>(System.Func<IClientSessionHandle, System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> callback, object? options = null, System.Threading.CancellationToken cancellationToken = default);
+            }
+            public interface IMongoClient { System.Threading.Tasks.Task<IClientSessionHandle> StartSessionAsync(object? options = null, System.Threading.CancellationToken cancellationToken = default); }
+        }
+        """, Prelude + """
+        public class S
+        {
+            public async Task M(MongoDB.Driver.IMongoClient client, System.Net.Http.HttpClient http)
+            {
+                using var session = await client.StartSessionAsync();
+                await http.GetAsync("https://example.com");
+                session.StartTransaction();
+                try
+                {
+                    await {|#0:http.GetAsync("https://example.com")|};
+                    await session.CommitTransactionAsync();
+                }
+                catch
+                {
+                    await session.AbortTransactionAsync();
+                    throw;
+                }
+
+                await http.GetAsync("https://example.com");
+                await session.WithTransactionAsync(async (s, ct) => { await {|#1:http.GetAsync("https://example.com")|}; return 1; });
+            }
+        }
+        """, null, Verify.Diagnostic("JS0003", 0), Verify.Diagnostic("JS0003", 1));
 }
