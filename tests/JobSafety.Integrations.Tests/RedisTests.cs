@@ -130,4 +130,44 @@ public sealed class RedisTests : IAsyncLifetime
         Assert.Same(_producer, redis.Multiplexer);
         Assert.Equal(3, await redis.KeyDeleteAsync(new RedisKey[] { k, k + ":h", k + ":z" }));
     }
+
+    [Fact]
+    public async Task Batches_and_MULTI_EXEC_transactions_are_guarded_when_commands_are_queued()
+    {
+        var redis = _producer.GetDatabase().WithJobSafety();
+        var k = "jobsafety:it:batch:" + Guid.NewGuid().ToString("N");
+        await using var db = NpgsqlDataSource.Create(_services.ConnectionString).WithJobSafety();
+        await using (var conn = await db.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            var batch = redis.CreateBatch();
+            Assert.IsType<JobSafetyBatch>(batch);
+            await Assert.ThrowsAsync<NonAtomicEnqueueException>(() => batch.ListRightPushAsync(k, "x"));
+            var multi = redis.CreateTransaction();
+            Assert.IsType<JobSafetyTransaction>(multi);
+            await Assert.ThrowsAsync<NonAtomicOtherSideEffectException>(() => multi.StringSetAsync(k, "x"));
+            await tx.RollbackAsync();
+        }
+
+        var ok = redis.CreateTransaction();
+        ok.AddCondition(Condition.KeyNotExists(k + ":lock"));
+        var set = ok.StringSetAsync(k, "v", TimeSpan.FromMinutes(1));
+        Assert.True(await ok.ExecuteAsync());
+        Assert.True(await set);
+        Assert.Equal("v", (string?)await redis.StringGetAsync(k));
+        await redis.KeyDeleteAsync(k);
+    }
+
+    [Fact]
+    public void Every_IDatabase_member_is_implemented_by_forwarding()
+    {
+        // The generated decorator implements each interface member explicitly: no default interface method is left to chance.
+        var map = typeof(JobSafetyDatabase).GetInterfaceMap(typeof(IDatabase));
+        Assert.All(map.TargetMethods, m => Assert.Equal(typeof(JobSafetyDatabase), m.DeclaringType));
+        foreach (var iface in typeof(IDatabase).GetInterfaces())
+        {
+            var inherited = typeof(JobSafetyDatabase).GetInterfaceMap(iface);
+            Assert.All(inherited.TargetMethods, m => Assert.Equal(typeof(JobSafetyDatabase), m.DeclaringType));
+        }
+    }
 }

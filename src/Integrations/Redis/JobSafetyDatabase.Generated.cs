@@ -3,7 +3,7 @@
 // Regenerate when the library's interface changes; do not edit by hand.
 // </auto-generated>
 #nullable disable
-#pragma warning disable CS0618, CS0612, CS1591
+#pragma warning disable CS0618, CS0612, CS1591, SYSLIB0058
 
 namespace JobSafety.Redis;
 
@@ -143,12 +143,12 @@ public sealed partial class JobSafetyDatabase
 
     global::StackExchange.Redis.IBatch global::StackExchange.Redis.IDatabase.CreateBatch(object asyncState)
     {
-        return _inner.CreateBatch(asyncState);
+        return new JobSafetyBatch(_inner.CreateBatch(asyncState));
     }
 
     global::StackExchange.Redis.ITransaction global::StackExchange.Redis.IDatabase.CreateTransaction(object asyncState)
     {
-        return _inner.CreateTransaction(asyncState);
+        return new JobSafetyTransaction(_inner.CreateTransaction(asyncState));
     }
 
     void global::StackExchange.Redis.IDatabase.KeyMigrate(global::StackExchange.Redis.RedisKey key, global::System.Net.EndPoint toServer, int toDatabase, int timeoutMilliseconds, global::StackExchange.Redis.MigrateOptions migrateOptions, global::StackExchange.Redis.CommandFlags flags)
@@ -1991,7 +1991,7 @@ public sealed partial class JobSafetyDatabase
 
     global::StackExchange.Redis.ITransactionAsync global::StackExchange.Redis.IDatabaseAsync.CreateTransaction(object asyncState)
     {
-        return _inner.CreateTransaction(asyncState);
+        return new JobSafetyTransaction(_inner.CreateTransaction(asyncState));
     }
 
     bool global::StackExchange.Redis.IDatabaseAsync.IsConnected(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.CommandFlags flags)

@@ -10,8 +10,8 @@ namespace JobSafety.Redis;
 /// <c>Redis StringSet</c>, no key), and reads are not checked. Every member forwards to the inner database unchanged.
 /// Create it with <c>multiplexer.GetDatabase().WithJobSafety()</c>.
 /// </summary>
-/// <remarks>Batches and MULTI/EXEC transactions (<c>CreateBatch</c>, <c>CreateTransaction</c>) are returned from the inner
-/// database and are not guarded: commands queued on them are not checked.</remarks>
+/// <remarks>Batches and MULTI/EXEC transactions (<c>CreateBatch</c>, <c>CreateTransaction</c>) are guarded too
+/// (<see cref="JobSafetyBatch"/>, <see cref="JobSafetyTransaction"/>): their commands are checked when queued.</remarks>
 public sealed partial class JobSafetyDatabase : IDatabase
 {
     private readonly IDatabase _inner;
@@ -40,4 +40,42 @@ public static class JobSafetyRedisExtensions
     /// <returns>The guarded database (an already guarded one is returned as it is).</returns>
     public static IDatabase WithJobSafety(this IDatabase database) =>
         database as JobSafetyDatabase ?? new JobSafetyDatabase(database);
+}
+
+/// <summary>A guarded <see cref="IBatch"/>, returned by <see cref="JobSafetyDatabase"/>'s <c>CreateBatch</c>: each command is
+/// checked when it is queued (before <see cref="IBatch.Execute"/> sends anything), with the same categories as the database.</summary>
+public sealed partial class JobSafetyBatch : IBatch
+{
+    private readonly IBatch _inner;
+
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    /// <param name="inner">The batch to guard.</param>
+    public JobSafetyBatch(IBatch inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        _inner = inner;
+    }
+
+    private static string Target(string operation, RedisKey key) => "Redis " + operation + " " + (string?)key;
+
+    private static string Target(string operation, RedisChannel channel) => "Redis " + operation + " " + (string?)channel;
+}
+
+/// <summary>A guarded Redis MULTI/EXEC <see cref="ITransaction"/>, returned by <see cref="JobSafetyDatabase"/>'s
+/// <c>CreateTransaction</c>: each command is checked when it is queued, before <c>Execute</c> sends anything.</summary>
+public sealed partial class JobSafetyTransaction : ITransaction
+{
+    private readonly ITransaction _inner;
+
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    /// <param name="inner">The transaction to guard.</param>
+    public JobSafetyTransaction(ITransaction inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        _inner = inner;
+    }
+
+    private static string Target(string operation, RedisKey key) => "Redis " + operation + " " + (string?)key;
+
+    private static string Target(string operation, RedisChannel channel) => "Redis " + operation + " " + (string?)channel;
 }
