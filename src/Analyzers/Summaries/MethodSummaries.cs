@@ -494,14 +494,23 @@ internal sealed class MethodSummaries : IDelegateOracle
     private TransactionEffect ComputeTransactionEffect(IMethodSymbol method)
     {
         // Cheap filter before binding the body: no transaction, commit or rollback written in it, no effect.
+        // (Identifier tokens only, no text copied: this runs once for every source method that is called.)
         var mentions = false;
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            var text = reference.GetSyntax(CancellationToken).ToString();
-            if (text.IndexOf("Transaction", StringComparison.Ordinal) >= 0 || text.IndexOf("Commit", StringComparison.Ordinal) >= 0
-                || text.IndexOf("Rollback", StringComparison.Ordinal) >= 0 || text.IndexOf("Begin", StringComparison.Ordinal) >= 0)
+            foreach (var token in reference.GetSyntax(CancellationToken).DescendantTokens())
             {
-                mentions = true;
+                var text = token.ValueText;
+                if (text.IndexOf("Transaction", StringComparison.Ordinal) >= 0 || text.IndexOf("Commit", StringComparison.Ordinal) >= 0
+                    || text.IndexOf("Rollback", StringComparison.Ordinal) >= 0 || text.IndexOf("Begin", StringComparison.Ordinal) >= 0)
+                {
+                    mentions = true;
+                    break;
+                }
+            }
+
+            if (mentions)
+            {
                 break;
             }
         }
