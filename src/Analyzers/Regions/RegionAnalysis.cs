@@ -114,6 +114,44 @@ internal sealed class RegionAnalysis
         return _sites[0];
     }
 
+    /// <summary>
+    /// True when site i outlives the method in something other than a local: a field or property
+    /// (a unit of work's _transaction), EF Core's context (db.Database.BeginTransaction() is its current
+    /// transaction), or an ambient TransactionScope. A transaction leaked in a local on an early return is not.
+    /// </summary>
+    public bool IsHeldBeyondMethod(int index)
+    {
+        if (index < 0 || index >= _sites.Count || index >= MaxSites)
+        {
+            return false;
+        }
+
+        if (_sites[index].Kind == TransactionSiteKind.Scope)
+        {
+            return true;
+        }
+
+        var bit = Bit(index);
+        foreach (var pair in _bound)
+        {
+            if ((pair.Value & bit) != 0 && pair.Key is IFieldSymbol or IPropertySymbol)
+            {
+                return true;
+            }
+        }
+
+        foreach (var pair in _siteByOperation)
+        {
+            if (pair.Value == index && pair.Key is IInvocationOperation start && _symbols.DatabaseFacade is not null
+                && SymbolEqualityComparer.Default.Equals(Receiver(start)?.Type, _symbols.DatabaseFacade))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when every open site in the mask was begun with the given library's object handed to it.</summary>
     public bool AllSitesEnlist(ulong mask, string? library)
     {

@@ -599,7 +599,13 @@ internal sealed class MethodSummaries : IDelegateOracle
                 }
 
                 var kind = regions.Sites[i].Kind;
-                if (kind == TransactionSiteKind.DbTransaction || (kind == TransactionSiteKind.Scope && begins is null))
+                if (kind is not (TransactionSiteKind.DbTransaction or TransactionSiteKind.Scope)
+                    || !(regions.IsHeldBeyondMethod(i) || _symbols.IsTransactionType(_symbols.ResultType(method.ReturnType))))
+                {
+                    continue;
+                }
+
+                if (kind == TransactionSiteKind.DbTransaction || begins is null)
                 {
                     begins = kind;
                 }

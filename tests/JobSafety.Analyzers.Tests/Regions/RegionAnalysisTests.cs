@@ -1431,4 +1431,37 @@ public class RegionAnalysisTests
             }
         }
         """, null, Verify.Diagnostic("JS0003", 0), Verify.Diagnostic("JS0003", 1));
+
+    [Fact]
+    public Task Helper_that_leaks_its_local_transaction_on_an_early_return_opens_nothing_for_its_caller() => Verify.VerifyAsync(Prelude + """
+        public sealed class Importer
+        {
+            public bool Import(NpgsqlConnection conn, bool valid)
+            {
+                var tx = conn.BeginTransaction();
+                if (!valid)
+                {
+                    return false;
+                }
+
+                tx.Commit();
+                return true;
+            }
+
+            public System.Data.IDbTransaction Open(NpgsqlConnection conn) => conn.BeginTransaction();
+        }
+
+        public class Handler
+        {
+            public void Handle(Importer importer, NpgsqlConnection conn)
+            {
+                importer.Import(conn, true);
+                BackgroundJob.Enqueue(() => Jobs.Run(1));
+                var tx = importer.Open(conn);
+                {|#0:BackgroundJob.Enqueue(() => Jobs.Run(2))|};
+                tx.Commit();
+                BackgroundJob.Enqueue(() => Jobs.Run(3));
+            }
+        }
+        """, Verify.Diagnostic("JS0001", 0));
 }
