@@ -1090,6 +1090,11 @@ internal sealed class RegionAnalysis
                 var scope = AddSite(TransactionSiteKind.Scope, creation.Syntax, creation, null);
                 _siteByOperation[creation] = scope;
                 break;
+            case IObjectCreationOperation { Constructor: { } constructor } unitOfWork when IsSource(constructor)
+                && _oracle.GetTransactionEffect(constructor).Begins is { } begun:
+                // new UnitOfWork(connection) whose constructor begins the transaction it holds.
+                _siteByOperation[unitOfWork] = AddSite(begun, unitOfWork.Syntax, unitOfWork, null);
+                break;
             case IInvocationOperation { TargetMethod.Name: "StartTransaction" } start when _symbols.IsMongoSession(Receiver(start)?.Type):
                 // MongoDB: session.StartTransaction(); the session holds the transaction until it commits or aborts.
                 var started = AddSite(TransactionSiteKind.DbTransaction, start.Syntax, start, null);
@@ -1330,7 +1335,16 @@ internal sealed class RegionAnalysis
         if (effect.EndsHeld)
         {
             var receiverKey = KeyOf(Receiver(invocation));
-            mask |= receiverKey is not null && _attached.TryGetValue(receiverKey, out var held) ? held : fallback;
+            ulong held = 0;
+            if (receiverKey is not null)
+            {
+                // What it began (attached), or the unit of work created here that holds it (bound).
+                _attached.TryGetValue(receiverKey, out var attached);
+                _bound.TryGetValue(receiverKey, out var bound);
+                held = attached | bound;
+            }
+
+            mask |= held != 0 ? held : fallback;
         }
 
         if (effect.EndsParameters != 0)

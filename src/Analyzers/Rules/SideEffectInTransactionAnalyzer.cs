@@ -282,7 +282,8 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
             switch (operation)
             {
                 case IObjectCreationOperation creation:
-                    return _symbols.IsTransactionScope(creation.Type);
+                    return _symbols.IsTransactionScope(creation.Type)
+                        || (creation.Constructor is { } constructor && _configured.Summaries.GetTransactionEffect(constructor).Begins is not null);
                 case IAnonymousFunctionOperation lambda:
                     foreach (var parameter in lambda.Symbol.Parameters)
                     {

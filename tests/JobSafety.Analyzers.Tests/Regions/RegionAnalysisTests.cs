@@ -1464,4 +1464,46 @@ public class RegionAnalysisTests
             }
         }
         """, Verify.Diagnostic("JS0001", 0));
+
+    [Fact]
+    public Task Unit_of_work_whose_constructor_begins_the_transaction() => Verify.VerifyAsync(Prelude + """
+        public sealed class DapperUnitOfWork : IDisposable
+        {
+            private readonly NpgsqlConnection _connection;
+            private readonly NpgsqlTransaction _transaction;
+
+            public DapperUnitOfWork(string connectionString)
+            {
+                _connection = new NpgsqlConnection(connectionString);
+                _connection.Open();
+                _transaction = _connection.BeginTransaction();
+            }
+
+            public NpgsqlTransaction Transaction => _transaction;
+
+            public void Commit() => _transaction.Commit();
+
+            public void Dispose()
+            {
+                _transaction.Dispose();
+                _connection.Dispose();
+            }
+        }
+
+        public class Handler
+        {
+            public void Handle(string connectionString)
+            {
+                using (var uow = new DapperUnitOfWork(connectionString))
+                {
+                    {|#0:BackgroundJob.Enqueue(() => Jobs.Run(1))|};
+                    uow.Commit();
+                    BackgroundJob.Enqueue(() => Jobs.Run(2));
+                }
+
+                using var second = new DapperUnitOfWork(connectionString);
+                {|#1:BackgroundJob.Enqueue(() => Jobs.Run(3))|};
+            }
+        }
+        """, Verify.Diagnostic("JS0001", 0), Verify.Diagnostic("JS0001", 1));
 }
