@@ -150,4 +150,47 @@ public sealed class EntityFrameworkCoreTests
         Assert.False(TransactionTracking.IsInsideTransaction);
         SideEffects.Check(SideEffectCategory.Enqueue, "test");
     }
+
+    [Fact]
+    public async Task The_decorated_transaction_manager_keeps_EF_Core_behaviour()
+    {
+        await using var db = NewContext();
+        // The isolation-level overloads run through the provider's execution strategy (an async method) before they reach
+        // the transaction manager: the decorated strategy opens the flow scope on the caller's flow.
+        await using (var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable))
+        {
+            Assert.Same(tx, db.Database.CurrentTransaction);
+            Assert.Equal(System.Data.IsolationLevel.Serializable, Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(tx).IsolationLevel);
+            Assert.IsType<Npgsql.NpgsqlConnection>(db.Database.GetDbConnection());
+            Assert.True(TransactionTracking.IsInsideTransaction);
+            await tx.CommitAsync();
+        }
+        Assert.Null(db.Database.CurrentTransaction);
+        Assert.False(TransactionTracking.IsInsideTransaction);
+
+        // An external transaction handed to EF Core (UseTransaction) is tracked from then on.
+        await using var conn = new Npgsql.NpgsqlConnection(_services.ConnectionString);
+        await conn.OpenAsync();
+        await using var external = await conn.BeginTransactionAsync();
+        await using var shared = new CommentsContext(_services.ConnectionString, _services.Table);
+        shared.Database.SetDbConnection(conn);
+        await shared.Database.UseTransactionAsync(external);
+        Assert.Throws<NonAtomicOtherSideEffectException>(() => SideEffects.Check(SideEffectCategory.Other, "test"));
+        await shared.Database.CommitTransactionAsync();
+        Assert.False(TransactionTracking.IsInsideTransaction);
+    }
+
+    private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginInHelperAsync(CommentsContext db) =>
+        await db.Database.BeginTransactionAsync();
+
+    [Fact]
+    public async Task Under_a_request_flow_scope_a_transaction_begun_in_an_async_helper_stays_visible()
+    {
+        using var request = TransactionTracking.BeginFlowScope(); // e.g. one per web request
+        await using var db = NewContext();
+        await using var tx = await BeginInHelperAsync(db);
+        Assert.True(TransactionTracking.IsInsideTransaction, "the helper's transaction is registered in the request's scope, not in one of its own");
+        await tx.RollbackAsync();
+        Assert.False(TransactionTracking.IsInsideTransaction);
+    }
 }

@@ -45,11 +45,41 @@ internal sealed class JobSafetyDbContextOptionsExtension : IDbContextOptionsExte
 
     public DbContextOptionsExtensionInfo Info => _info ??= new ExtensionInfo(this);
 
-    public void ApplyServices(IServiceCollection services) =>
+    public void ApplyServices(IServiceCollection services)
+    {
         services.AddScoped<IDbContextTransactionManager>(sp => new JobSafetyTransactionManager(sp.GetRequiredService<IRelationalConnection>()));
+
+        // Decorate the provider's execution strategy factory when the provider registered it already (UseNpgsql(...) before
+        // AddJobSafety(), the usual order); otherwise the isolation-level overloads need a flow scope (docs/integrations.md).
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            var original = services[i];
+            if (original.ServiceType != typeof(IExecutionStrategyFactory) || original.IsKeyedService) continue;
+            if (original.ImplementationFactory?.Target is StrategyFactoryMarker) return;
+            Func<IServiceProvider, object>? create = original switch
+            {
+                { ImplementationInstance: { } instance } => _ => instance,
+                { ImplementationFactory: { } factory } => factory,
+                { ImplementationType: { } type } => sp => ActivatorUtilities.CreateInstance(sp, type),
+                _ => null,
+            };
+            if (create is null) return;
+            services[i] = new ServiceDescriptor(typeof(IExecutionStrategyFactory), new StrategyFactoryMarker(create).Create, original.Lifetime);
+            return;
+        }
+    }
 
     public void Validate(IDbContextOptions options)
     {
+    }
+
+    private sealed class StrategyFactoryMarker
+    {
+        private readonly Func<IServiceProvider, object> _inner;
+
+        internal StrategyFactoryMarker(Func<IServiceProvider, object> inner) => _inner = inner;
+
+        internal object Create(IServiceProvider provider) => new JobSafetyExecutionStrategyFactory((IExecutionStrategyFactory)_inner(provider));
     }
 
     private sealed class ExtensionInfo : DbContextOptionsExtensionInfo

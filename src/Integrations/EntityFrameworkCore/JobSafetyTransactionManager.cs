@@ -8,9 +8,9 @@ namespace JobSafety.EntityFrameworkCore;
 /// <summary>
 /// Decorates EF Core's transaction manager (the relational connection) so that a transaction begun with
 /// <c>Database.BeginTransactionAsync()</c> stays visible to the caller. EF Core begins it inside its own <c>async</c>
-/// methods, and an async method's <see cref="AsyncLocal{T}"/> changes are discarded when it returns: this decorator opens a
-/// JobSafety flow scope (<see cref="TransactionTracking.BeginFlowScope"/>) synchronously, on the caller's flow, before
-/// handing the call on, so the interceptor's registration lands in that scope. Everything else forwards unchanged.
+/// methods, and an async method's <see cref="AsyncLocal{T}"/> changes are discarded when it returns: this decorator makes sure
+/// a JobSafety flow scope is open (<see cref="TransactionTracking.EnsureFlowScope"/>) synchronously, on the caller's flow,
+/// before handing the call on, so the interceptor's registration lands in that scope. Everything else forwards unchanged.
 /// </summary>
 internal sealed class JobSafetyTransactionManager : IRelationalTransactionManager, ITransactionEnlistmentManager
 {
@@ -68,7 +68,6 @@ internal sealed class JobSafetyTransactionManager : IRelationalTransactionManage
 
     public Task ResetStateAsync(CancellationToken cancellationToken = default) => _inner.ResetStateAsync(cancellationToken);
 
-    /// <summary>Opens a flow scope on the caller's flow. It is deliberately not disposed: disposing it from a later, different
-    /// execution context could not remove it there, and an open scope whose transactions have completed costs nothing.</summary>
-    private static void EnsureFlowScope() => _ = TransactionTracking.BeginFlowScope();
+    /// <summary>Makes sure a flow scope is open on the caller's flow (an existing one, e.g. per request, is reused).</summary>
+    internal static void EnsureFlowScope() => _ = TransactionTracking.EnsureFlowScope();
 }

@@ -35,6 +35,16 @@ internal static class TransactionTracker
         s_head.Value = new FlowFrame(head, transaction, null);
     }
 
+    /// <summary>True when a flow scope that is not disposed is open on this flow.</summary>
+    internal static bool HasOpenScope()
+    {
+        for (var frame = s_head.Value; frame is not null; frame = frame.Parent)
+        {
+            if (frame.Scope is { IsDisposed: false }) return true;
+        }
+        return false;
+    }
+
     internal static void PushScope(FlowScope scope) => s_head.Value = new FlowFrame(Trim(s_head.Value), null, scope);
 
     internal static void PopScope(FlowScope scope)

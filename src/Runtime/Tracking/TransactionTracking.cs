@@ -71,6 +71,18 @@ public static class TransactionTracking
         return scope;
     }
 
+    /// <summary><b>For integrations</b> whose transactions begin inside a library's own async methods (EF Core's
+    /// <c>BeginTransactionAsync</c>): opens a flow scope (see <see cref="BeginFlowScope"/>) on the current flow unless one
+    /// is already open, so a registration made further down stays visible to the caller. Call it synchronously on the
+    /// caller's flow, before handing the call on. The scope is not disposed: it ends with the caller's execution context.</summary>
+    /// <returns>True when a scope was opened, false when one was already open.</returns>
+    public static bool EnsureFlowScope()
+    {
+        if (TransactionTracker.HasOpenScope()) return false;
+        TransactionTracker.PushScope(new FlowScope());
+        return true;
+    }
+
     internal static string FormatLocation(string member, string file, int line) =>
         string.IsNullOrEmpty(file) ? member : $"{member} ({Path.GetFileName(file)}:{line})";
 }
