@@ -161,4 +161,38 @@ public sealed class HangfireTests
             foreach (var f in GlobalJobFilters.Filters.Where(f => f.Instance is JobSafetyClientFilter).ToList()) GlobalJobFilters.Filters.Remove(f.Instance);
         }
     }
+
+    [Fact]
+    public async Task In_Report_mode_the_enqueue_goes_through_and_the_violation_is_reported()
+    {
+        var key = Comments.NewKey("hf-report");
+        var seen = new List<SideEffectViolation>();
+        Action<SideEffectViolation> record = v => { lock (seen) seen.Add(v); };
+        JobSafetyConfiguration.Configure(o =>
+        {
+            o.Mode = GuardMode.Report;
+            o.OnViolation.Add(record);
+        });
+        try
+        {
+            await using var db = NpgsqlDataSource.Create(_services.ConnectionString).WithJobSafety();
+            await using var conn = await db.OpenConnectionAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            var id = await Comments.InsertAsync(conn, tx, "hello");
+            Guarded().Enqueue(() => CommentJobs.ReadBack(key, id));
+            Assert.Equal(1, _services.CountJobs(key));
+            await Probe.WaitAsync(key); // the race happens, as it would in production; the report says where
+            await tx.CommitAsync();
+        }
+        finally
+        {
+            JobSafetyConfiguration.Configure(o =>
+            {
+                o.Mode = GuardMode.Throw;
+                o.OnViolation.Remove(record);
+            });
+        }
+        var violation = Assert.Single(seen, v => v.Target == "Hangfire: CommentJobs.ReadBack");
+        Assert.Equal(SideEffectCategory.Enqueue, violation.Category);
+    }
 }
