@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JobSafety's main job, shown on the sample app (samples/CommentsApp):
+# JobSafety's main job, shown on the sample app (samples/CommentsApp) and live:
 #   the analyzers' findings on code whose side effects escape their transactions.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -63,3 +63,12 @@ case "$scan_rc" in
   0) echo "error: jobsafety scan found nothing in samples/CommentsApp; the Unsafe/ code should be flagged." >&2; exit 1 ;;
   *) echo "error: jobsafety scan failed (exit $scan_rc), see above." >&2; exit "$scan_rc" ;;
 esac
+
+echo
+echo "== The race at run time: Hangfire + PostgreSQL on local services (scripts/race-demo.sh) =="
+echo "   (starts throwaway PostgreSQL/Redis like ./test.sh; the first run may install them with apt-get)"
+echo
+if ! scripts/race-demo.sh; then
+  echo "error: the race demo failed; see above. Check the services with 'scripts/services.sh status'." >&2
+  exit 2
+fi
