@@ -1094,6 +1094,7 @@ internal sealed class RegionAnalysis
                 && _oracle.GetTransactionEffect(constructor).Begins is { } begun:
                 // new UnitOfWork(connection) whose constructor begins the transaction it holds.
                 _siteByOperation[unitOfWork] = AddSite(begun, unitOfWork.Syntax, unitOfWork, null);
+                InheritEnlistment(_siteByOperation[unitOfWork], _oracle.GetTransactionEffect(constructor));
                 break;
             case IInvocationOperation { TargetMethod.Name: "StartTransaction" } start when _symbols.IsMongoSession(Receiver(start)?.Type):
                 // MongoDB: session.StartTransaction(); the session holds the transaction until it commits or aborts.
@@ -1113,6 +1114,7 @@ internal sealed class RegionAnalysis
                 // _unitOfWork.BeginTransactionAsync(): the unit of work holds it; its Commit ends it.
                 var held = AddSite(kind, invocation.Syntax, invocation, null);
                 _siteByOperation[invocation] = held;
+                InheritEnlistment(held, _oracle.GetTransactionEffect(invocation.TargetMethod));
                 if (Receiver(invocation) is { } holder && KeyOf(holder) is { } holderKey)
                 {
                     Attach(holderKey, Bit(held));
@@ -1178,6 +1180,15 @@ internal sealed class RegionAnalysis
     }
 
     /// <summary>A call of a source method that begins a transaction and leaves it open for its caller (a unit of work).</summary>
+    /// <summary>A unit of work's Begin that handed CAP's publisher to the transaction it keeps: its publishes join it here too.</summary>
+    private void InheritEnlistment(int site, TransactionEffect effect)
+    {
+        if (effect.EnlistedLibrary is { } library && _sites.Count > 0)
+        {
+            _sites[Math.Min(site, _sites.Count - 1)].EnlistedLibrary = library;
+        }
+    }
+
     private TransactionSiteKind? BeginsThroughCall(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;

@@ -10,15 +10,22 @@ internal sealed class TransactionEffect
 {
     public static readonly TransactionEffect None = new(null, endsHeld: false, endsParameters: 0);
 
-    public TransactionEffect(TransactionSiteKind? begins, bool endsHeld, ulong endsParameters)
+    public TransactionEffect(TransactionSiteKind? begins, bool endsHeld, ulong endsParameters, string? enlistedLibrary = null)
     {
         Begins = begins;
+        EnlistedLibrary = begins is null ? null : enlistedLibrary;
         EndsHeld = endsHeld;
         EndsParameters = endsParameters;
     }
 
     /// <summary>The kind of transaction that may still be open when the method returns, if any.</summary>
     public TransactionSiteKind? Begins { get; }
+
+    /// <summary>
+    /// The library whose calls join the transaction it leaves open (CAP's publisher handed to
+    /// <c>Database.BeginTransaction(capPublisher)</c> inside a unit of work's Begin), when every such transaction does.
+    /// </summary>
+    public string? EnlistedLibrary { get; }
 
     /// <summary>Commits, rolls back or disposes a transaction held in a field or property (or EF Core's current one).</summary>
     public bool EndsHeld { get; }

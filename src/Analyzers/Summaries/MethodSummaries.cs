@@ -588,6 +588,8 @@ internal sealed class MethodSummaries : IDelegateOracle
         }
 
         TransactionSiteKind? begins = null;
+        string? enlisted = null;
+        var enlistedDecided = false;
         if (startsOwn && GraphOf(operation) is { } graph)
         {
             var regions = RegionAnalysis.Run(graph, method, _symbols, this, CancellationToken);
@@ -609,11 +611,16 @@ internal sealed class MethodSummaries : IDelegateOracle
                 {
                     begins = kind;
                 }
+
+                // Every transaction left open must enlist the same library for its calls to be atomic at the caller.
+                var library = regions.Sites[i].EnlistedLibrary;
+                enlisted = !enlistedDecided || enlisted == library ? library : null;
+                enlistedDecided = true;
             }
         }
 
         // A method that ends a held transaction it began itself (begin, run, commit) leaves its caller's alone.
-        return new TransactionEffect(begins, endsHeld && !startsOwn, endsParameters);
+        return new TransactionEffect(begins, endsHeld && !startsOwn, endsParameters, enlisted);
     }
 
     /// <summary>The transaction a Commit/Rollback/Dispose call ends, as written (parameter, field, property), or null.</summary>
