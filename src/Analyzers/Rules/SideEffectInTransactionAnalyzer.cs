@@ -152,10 +152,12 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var effect = configured.Catalog.Classify(target, Summaries.MethodSummaries.ReceiverType(invocation));
+            var receiverType = Summaries.MethodSummaries.ReceiverType(invocation);
+            var effect = configured.Catalog.Classify(target, receiverType);
             if (effect is not null)
             {
-                if (configured.Catalog.IsDeclaredTransactional(target) || IsAtomicInRegion(effect, target, mask, regions, configured))
+                if (configured.Catalog.IsDeclaredTransactional(target) || IsAtomicInRegion(effect, target, mask, regions, configured)
+                    || (regions.AllSitesAre(mask, TransactionSiteKind.Scope) && EnlistsInAmbientTransaction(receiverType)))
                 {
                     continue;
                 }
@@ -218,6 +220,45 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
         // Hangfire jobs are written to its storage: atomic with an ambient TransactionScope when the storage enlists.
         return configured.Options.HangfireStorageEnlists && effect.Category == SideEffectCategory.Enqueue
             && library is "Hangfire.BackgroundJob" or "Hangfire.IBackgroundJobClient";
+    }
+
+    /// <summary>
+    /// MassTransit's transactional buses (<c>MassTransit.Transactions.ITransactionalBus</c>, <c>TransactionalEnlistmentBus</c>,
+    /// <c>TransactionOutbox</c>) enlist in the ambient transaction and release their sends and publishes when it commits.
+    /// </summary>
+    private static bool EnlistsInAmbientTransaction(ITypeSymbol? receiverType)
+    {
+        if (receiverType is null)
+        {
+            return false;
+        }
+
+        if (IsMassTransitTransactions(receiverType))
+        {
+            return true;
+        }
+
+        for (var type = receiverType.BaseType; type is not null; type = type.BaseType)
+        {
+            if (IsMassTransitTransactions(type))
+            {
+                return true;
+            }
+        }
+
+        foreach (var implemented in receiverType.AllInterfaces)
+        {
+            if (IsMassTransitTransactions(implemented))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool IsMassTransitTransactions(ITypeSymbol type) =>
+            type.ContainingNamespace is { Name: "Transactions", ContainingNamespace: { Name: "MassTransit", ContainingNamespace.IsGlobalNamespace: true } }
+            && !type.Locations.Any(l => l.IsInSource);
     }
 
     private static void ReportOne(OperationBlockAnalysisContext context, IInvocationOperation invocation, SideEffect effect, ImmutableArray<string> chain, TransactionSite site)

@@ -556,3 +556,192 @@ public class RealWorldShapeTests
         }
         """, Verify.Diagnostic("JS0004"));
 }
+
+public class RealWorldMassTransitTransactionalBusTests
+{
+    private const string TransactionalBus = """
+        // Stand-in for MassTransit's transactional enlistment bus (MassTransit package, not restorable here).
+        namespace MassTransit.Transactions
+        {
+            public interface ITransactionalBus : MassTransit.IBus
+            {
+                System.Threading.Tasks.Task Release();
+            }
+        }
+        """;
+
+    private const string Source = """
+        using System.Threading.Tasks;
+        using System.Transactions;
+        using MassTransit;
+        using MassTransit.Transactions;
+        using Npgsql;
+
+        public record Shipped(int Id);
+
+        public class Shipping
+        {
+            public async Task InScope(ITransactionalBus bus, IBus plain, int id)
+            {
+                using (var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+                {
+                    await bus.Publish(new Shipped(id));
+                    await {|#0:plain.Publish(new Shipped(id))|};
+                    scope.Complete();
+                }
+            }
+
+            public async Task InDbTransaction(NpgsqlConnection conn, ITransactionalBus bus, int id)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await {|#1:bus.Publish(new Shipped(id))|};
+                await tx.CommitAsync();
+            }
+        }
+        """;
+
+    // Publishes on MassTransit's transactional bus are released when the ambient TransactionScope commits;
+    // a plain IBus in the same scope, and the transactional bus inside a DbTransaction (no ambient transaction), publish at once.
+    [Fact]
+    public Task Transactional_bus_inside_transaction_scope_is_not_reported() => StandInLibrary.VerifyAsync(
+        TransactionalBus, Source, null, Verify.Diagnostic("JS0001", 0), Verify.Diagnostic("JS0001", 1));
+}
+
+public class RealWorldMoreShapesTests
+{
+    // Top-level statements (a console tool seeding data and notifying).
+    [Fact]
+    public async Task Top_level_statements_program()
+    {
+        var test = Verify.CreateTest("""
+            using System.Net.Http;
+            using Npgsql;
+
+            await using var conn = new NpgsqlConnection("Host=localhost");
+            await conn.OpenAsync();
+            using var http = new HttpClient();
+            await using (var tx = await conn.BeginTransactionAsync())
+            {
+                await {|#0:http.GetAsync("https://example.invalid/seeding")|};
+                await tx.CommitAsync();
+            }
+
+            await http.GetAsync("https://example.invalid/seeded");
+            """);
+        test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic("JS0003"));
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    // try { ...; Commit } catch { Rollback; throw } then publish: only reachable after commit.
+    [Fact]
+    public Task Publish_after_try_commit_catch_rollback_rethrow_is_not_reported() => Verify.VerifyAsync("""
+        using System.Threading.Tasks;
+        using Confluent.Kafka;
+        using Npgsql;
+
+        public class Transfers
+        {
+            private readonly IProducer<string, string> _producer;
+            public Transfers(IProducer<string, string> producer) => _producer = producer;
+
+            public async Task Move(NpgsqlConnection conn, string id)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                try
+                {
+                    await using var cmd = new NpgsqlCommand("update accounts set balance = balance - 1", conn, tx);
+                    await cmd.ExecuteNonQueryAsync();
+                    await tx.CommitAsync();
+                }
+                catch
+                {
+                    await tx.RollbackAsync();
+                    throw;
+                }
+
+                await _producer.ProduceAsync("transfers", new Message<string, string> { Key = id, Value = "moved" });
+            }
+
+            public async Task MoveAndSwallow(NpgsqlConnection conn, string id)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                try
+                {
+                    await {|#0:_producer.ProduceAsync("transfers", new Message<string, string> { Key = id, Value = "moving" })|};
+                    await tx.CommitAsync();
+                }
+                catch
+                {
+                    await tx.RollbackAsync();
+                }
+            }
+        }
+        """, Verify.Diagnostic("JS0001"));
+
+    // A helper taking the EF transaction sends mail with MailKit: the whole body is inside the caller's transaction.
+    [Fact]
+    public Task Helper_with_db_context_transaction_parameter_sends_mail() => Verify.VerifyAsync("""
+        using System.Threading.Tasks;
+        using MailKit.Net.Smtp;
+        using Microsoft.EntityFrameworkCore.Storage;
+        using MimeKit;
+
+        public class Notifier
+        {
+            private readonly SmtpClient _smtp = new();
+
+            public async Task Confirm(IDbContextTransaction tx, MimeMessage message)
+            {
+                await {|#0:_smtp.SendAsync(message)|};
+            }
+
+            public async Task ConfirmLater(IDbContextTransaction? tx = null, MimeMessage? message = null)
+            {
+                await _smtp.SendAsync(message!);
+            }
+        }
+        """, Verify.Diagnostic("JS0002"));
+
+    // A no-op IEmailSender-like fake in the same project, used in a transaction: source, judged by its body.
+    [Fact]
+    public Task Source_fake_mail_sender_inside_transaction_is_not_reported() => Verify.VerifyAsync("""
+        using System.Threading.Tasks;
+        using Npgsql;
+
+        public interface IMailer { Task SendAsync(string to, string body); }
+        public sealed class NullMailer : IMailer { public Task SendAsync(string to, string body) => Task.CompletedTask; }
+
+        public class Register
+        {
+            private readonly IMailer _mailer;
+            public Register(IMailer mailer) => _mailer = mailer;
+
+            public async Task Run(NpgsqlConnection conn)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await _mailer.SendAsync("a@example.invalid", "hi");
+                await tx.CommitAsync();
+            }
+        }
+        """);
+
+    // RabbitMQ channel transactions are broker-side: inside a DB transaction the publish is still reported.
+    [Fact]
+    public Task Rabbit_channel_publish_inside_db_transaction_is_reported() => Verify.VerifyAsync("""
+        using System.Threading.Tasks;
+        using Npgsql;
+        using RabbitMQ.Client;
+
+        public class Relay
+        {
+            public async Task Forward(NpgsqlConnection conn, IChannel channel, byte[] body)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await {|#0:channel.BasicPublishAsync("", "orders", body)|};
+                await tx.CommitAsync();
+                await channel.BasicPublishAsync("", "orders.done", body);
+            }
+        }
+        """, Verify.Diagnostic("JS0001"));
+}
