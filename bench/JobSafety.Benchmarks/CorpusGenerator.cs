@@ -9,15 +9,68 @@ namespace JobSafety.Benchmarks;
 /// </summary>
 public static class CorpusGenerator
 {
-    public static IReadOnlyList<string> Generate(int files)
+    public static IReadOnlyList<string> Generate(int files, CorpusKind kind = CorpusKind.Diagnostic)
     {
         var result = new List<string>(files);
         for (var i = 0; i < files; i++)
         {
-            result.Add(i % 10 == 0 ? TransactionalFile(i) : OrdinaryFile(i));
+            result.Add(i % 10 != 0 ? OrdinaryFile(i) : kind == CorpusKind.Diagnostic ? TransactionalFile(i) : CleanTransactionalFile(i));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The same transactional shapes done right: every side effect after the commit (helpers
+    /// called with ids collected inside the transaction), job arguments are plain ids.
+    /// The analyzers walk the same transactions, helpers and calls and must report nothing.
+    /// </summary>
+    private static string CleanTransactionalFile(int i)
+    {
+        return $$"""
+            using System; using System.Collections.Generic; using System.Net.Http; using System.Threading.Tasks; using System.Transactions;
+            using Hangfire; using Npgsql; using Microsoft.EntityFrameworkCore; using Microsoft.Extensions.Caching.Distributed;
+            namespace Gen.T{{i}};
+            public sealed class OrderService{{i}}(NpgsqlDataSource dataSource, IBackgroundJobClient jobs, HttpClient http, IDistributedCache cache, DbContext db)
+            {
+                public async Task Create(long id)
+                {
+                    var ids = new List<long>();
+                    await using (var connection = await dataSource.OpenConnectionAsync())
+                    {
+                        await using var tx = await connection.BeginTransactionAsync();
+                        await using (var cmd = new NpgsqlCommand("insert into orders values (@id)", connection, tx)) { cmd.Parameters.AddWithValue("id", id); await cmd.ExecuteNonQueryAsync(); }
+                        ids.Add(id);
+                        await tx.CommitAsync();
+                    }
+                    foreach (var x in ids) Notify(x);
+                    jobs.Enqueue(() => Jobs.Process(id));
+                }
+
+                public async Task Approve(long id)
+                {
+                    using (var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+                    {
+                        scope.Complete();
+                    }
+                    await http.PostAsync("https://example.invalid/" + id, null);
+                    await cache.SetStringAsync("order:" + id, "approved");
+                }
+
+                public async Task Moderate(long id)
+                {
+                    await using (var tx = await db.Database.BeginTransactionAsync())
+                    {
+                        await db.SaveChangesAsync();
+                        await tx.CommitAsync();
+                    }
+                    await cache.RemoveAsync("order:" + id);
+                }
+
+                private void Notify(long id) => jobs.Enqueue(() => Jobs.Process(id));
+            }
+            public static class Jobs { public static void Process(long id) { } }
+            """;
     }
 
     private static string OrdinaryFile(int i)
@@ -100,8 +153,18 @@ public static class CorpusGenerator
                 }
 
                 private void Notify(long id) => jobs.Enqueue(() => Jobs.Process(id));
+
+                public void Leak(NpgsqlConnection connection) => jobs.Enqueue(() => Jobs.Use(connection));
             }
-            public static class Jobs { public static void Process(long id) { } }
+            public static class Jobs { public static void Process(long id) { } public static void Use(NpgsqlConnection c) { } }
             """;
     }
+}
+
+/// <summary>Diagnostic: one file in ten has transactions with side effects inside them (and a connection passed to a
+/// job); Clean: the same shapes done right, no diagnostics expected.</summary>
+public enum CorpusKind
+{
+    Clean,
+    Diagnostic,
 }

@@ -1,45 +1,27 @@
-using System.Collections.Immutable;
-using System.Diagnostics;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
-using JobSafety.Analyzers.Rules;
 using JobSafety.Benchmarks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
 
-if (args.Length > 0 && args[0] == "--telemetry")
+// Modes:
+//   --analyzers [--quick]   interleaved analyzer overhead: ratio, per-analyzer execution time, growth 250..2000 files
+//   --telemetry             same as --analyzers (old name)
+//   --e2e [--quick]         interleaved end to end on PostgreSQL: raw Npgsql vs the JobSafety wrapper (0 / 5 AfterCommit)
+//   anything else           BenchmarkDotNet (e.g. --filter '*GuardNoTransaction*'); --quick uses a short job
+var quick = args.Contains("--quick");
+if (args.Contains("--analyzers") || args.Contains("--telemetry"))
 {
-    // Per-analyzer execution time (GetAnalyzerTelemetryInfoAsync) and the growth with input size.
-    foreach (var files in new[] { 250, 500, 1000, 2000 })
-    {
-        var compilation = AnalyzerOverheadBenchmarks.CreateCompilation(files);
-        var emptyTimes = new List<double>();
-        var jsTimes = new List<double>();
-        for (var round = 0; round < 3; round++)
-        {
-            var sw = Stopwatch.StartNew();
-            await AnalyzerOverheadBenchmarks.Analyze(compilation, new EmptyAnalyzer());
-            emptyTimes.Add(sw.Elapsed.TotalMilliseconds);
-            sw.Restart();
-            await AnalyzerOverheadBenchmarks.Analyze(compilation, new SideEffectInTransactionAnalyzer(), new ConnectionBoundJobArgumentAnalyzer());
-            jsTimes.Add(sw.Elapsed.TotalMilliseconds);
-        }
-
-        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new SideEffectInTransactionAnalyzer(), new ConnectionBoundJobArgumentAnalyzer());
-        var withAnalyzers = compilation.Clone().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, true, logAnalyzerExecutionTime: true));
-        var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
-        Console.WriteLine($"files={files} empty={emptyTimes.Order().ElementAt(1):F0}ms jobsafety={jsTimes.Order().ElementAt(1):F0}ms ratio={jsTimes.Order().ElementAt(1) / emptyTimes.Order().ElementAt(1):F3} diagnostics={diagnostics.Length}");
-        foreach (var analyzer in analyzers)
-        {
-            var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
-            Console.WriteLine($"    {analyzer.GetType().Name}: execution {telemetry.ExecutionTime.TotalMilliseconds:F1} ms");
-        }
-    }
-
+    await AnalyzerOverheadHarness.RunAsync(quick, Console.Out);
     return;
 }
 
-var config = args.Contains("--quick")
-    ? ManualConfig.Create(DefaultConfig.Instance).AddJob(BenchmarkDotNet.Jobs.Job.Dry).WithOptions(ConfigOptions.DisableOptimizationsValidator)
-    : DefaultConfig.Instance;
+if (args.Contains("--e2e"))
+{
+    await EndToEndBenchmarks.Interleaved(quick, Console.Out);
+    return;
+}
+
+var config = quick
+    ? ManualConfig.Create(DefaultConfig.Instance).AddJob(Job.ShortRun.WithWarmupCount(1).WithIterationCount(3).WithLaunchCount(1))
+    : ManualConfig.Create(DefaultConfig.Instance).AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(6).WithIterationCount(15));
 BenchmarkSwitcher.FromAssembly(typeof(AnalyzerOverheadBenchmarks).Assembly).Run(args.Where(a => a != "--quick").ToArray(), config);
