@@ -15,8 +15,12 @@ namespace JobSafety.Benchmarks;
 /// </summary>
 public static class AnalyzerOverheadHarness
 {
+    /// <summary>One size/corpus. Wall-clock and process CPU time (<see cref="Environment.CpuUsage"/>, all threads: the
+    /// concurrent driver's workers and the GC) are both measured around every run; on a machine shared with other
+    /// builds CPU time is far less disturbed than wall time.</summary>
     public sealed record Row(int Files, CorpusKind Corpus, double EmptyMs, double JobSafetyMs, double RatioOfMedians, double MedianPairedRatio,
-        double MinPairedRatio, double MaxPairedRatio, int Diagnostics, IReadOnlyDictionary<string, double> ExecutionMs, double ExecutionFraction);
+        double MinPairedRatio, double MaxPairedRatio, double EmptyCpuMs, double JobSafetyCpuMs, double CpuRatioOfMedians, double CpuMedianPairedRatio,
+        double CpuMinPairedRatio, double CpuMaxPairedRatio, int Diagnostics, IReadOnlyDictionary<string, double> ExecutionMs, double ExecutionFraction);
 
     public static async Task<List<Row>> RunAsync(bool quick, TextWriter output)
     {
@@ -49,24 +53,31 @@ public static class AnalyzerOverheadHarness
         var empty = new List<double>();
         var jobSafety = new List<double>();
         var paired = new List<double>();
+        var emptyCpu = new List<double>();
+        var jobSafetyCpu = new List<double>();
+        var pairedCpu = new List<double>();
         var diagnostics = 0;
         for (var round = 0; round < rounds; round++)
         {
-            double e, j;
+            Sample e, j;
             if (round % 2 == 0)
             {
                 e = await TimeAsync(compilation, new EmptyAnalyzer());
-                (j, diagnostics) = await TimeWithCountAsync(compilation);
+                j = await TimeAsync(compilation, AnalyzerOverheadBenchmarks.AllJobSafety());
             }
             else
             {
-                (j, diagnostics) = await TimeWithCountAsync(compilation);
+                j = await TimeAsync(compilation, AnalyzerOverheadBenchmarks.AllJobSafety());
                 e = await TimeAsync(compilation, new EmptyAnalyzer());
             }
 
-            empty.Add(e);
-            jobSafety.Add(j);
-            paired.Add(j / e);
+            diagnostics = j.Diagnostics;
+            empty.Add(e.WallMs);
+            jobSafety.Add(j.WallMs);
+            paired.Add(j.WallMs / e.WallMs);
+            emptyCpu.Add(e.CpuMs);
+            jobSafetyCpu.Add(j.CpuMs);
+            pairedCpu.Add(j.CpuMs / e.CpuMs);
         }
 
         // Telemetry runs are separate: logging execution time has its own cost and must not be in the timed runs.
@@ -88,27 +99,22 @@ public static class AnalyzerOverheadHarness
         var executionMs = execution.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
         var emptyMedian = Median(empty);
         return new Row(files, corpus, emptyMedian, Median(jobSafety), Median(jobSafety) / emptyMedian, Median(paired), paired.Min(), paired.Max(),
+            Median(emptyCpu), Median(jobSafetyCpu), Median(jobSafetyCpu) / Median(emptyCpu), Median(pairedCpu), pairedCpu.Min(), pairedCpu.Max(),
             diagnostics, executionMs, executionMs.Values.Sum() / emptyMedian);
     }
 
-    private static async Task<double> TimeAsync(Compilation compilation, params DiagnosticAnalyzer[] analyzers)
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var sw = Stopwatch.StartNew();
-        await AnalyzerOverheadBenchmarks.Analyze(compilation, analyzers);
-        return sw.Elapsed.TotalMilliseconds;
-    }
+    private readonly record struct Sample(double WallMs, double CpuMs, int Diagnostics);
 
-    private static async Task<(double Ms, int Diagnostics)> TimeWithCountAsync(Compilation compilation)
+    private static async Task<Sample> TimeAsync(Compilation compilation, params DiagnosticAnalyzer[] analyzers)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+        var cpu = Environment.CpuUsage.TotalTime;
         var sw = Stopwatch.StartNew();
-        var result = await AnalyzerOverheadBenchmarks.Analyze(compilation, new SideEffectInTransactionAnalyzer(), new ConnectionBoundJobArgumentAnalyzer());
-        return (sw.Elapsed.TotalMilliseconds, result.Length);
+        var result = await AnalyzerOverheadBenchmarks.Analyze(compilation, analyzers);
+        var wall = sw.Elapsed.TotalMilliseconds;
+        return new Sample(wall, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds, result.Length);
     }
 
     internal static double Median(IEnumerable<double> values)
@@ -122,8 +128,11 @@ public static class AnalyzerOverheadHarness
     {
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Format(c,
-            "files={0} corpus={1} empty={2:F0}ms jobsafety={3:F0}ms ratio(medians)={4:F3} ratio(paired median)={5:F3} [min {6:F3}, max {7:F3}] diagnostics={8} analyzers' execution={9:F1}ms = {10:P1} of the baseline's total",
-            r.Files, r.Corpus, r.EmptyMs, r.JobSafetyMs, r.RatioOfMedians, r.MedianPairedRatio, r.MinPairedRatio, r.MaxPairedRatio, r.Diagnostics,
+            "files={0} corpus={1} diagnostics={2}\n    wall: empty={3:F0}ms jobsafety={4:F0}ms ratio(medians)={5:F3} ratio(paired median)={6:F3} [min {7:F3}, max {8:F3}]" +
+            "\n    cpu:  empty={9:F0}ms jobsafety={10:F0}ms ratio(medians)={11:F3} ratio(paired median)={12:F3} [min {13:F3}, max {14:F3}]" +
+            "\n    analyzers' own execution (telemetry)={15:F1}ms = {16:P1} of the baseline's wall total",
+            r.Files, r.Corpus, r.Diagnostics, r.EmptyMs, r.JobSafetyMs, r.RatioOfMedians, r.MedianPairedRatio, r.MinPairedRatio, r.MaxPairedRatio,
+            r.EmptyCpuMs, r.JobSafetyCpuMs, r.CpuRatioOfMedians, r.CpuMedianPairedRatio, r.CpuMinPairedRatio, r.CpuMaxPairedRatio,
             r.ExecutionMs.Values.Sum(), r.ExecutionFraction));
         foreach (var (name, ms) in r.ExecutionMs) output.WriteLine(string.Format(c, "    {0}: execution {1:F1} ms ({2:F1} µs/file)", name, ms, ms * 1000 / r.Files));
     }
@@ -136,8 +145,9 @@ public static class AnalyzerOverheadHarness
         output.WriteLine("growth (Diagnostic corpus; per-file cost should stay flat for linear growth):");
         foreach (var r in series)
         {
-            output.WriteLine(string.Format(c, "    files={0,5}: empty {1,7:F1} µs/file, jobsafety {2,7:F1} µs/file, analyzers' execution {3,6:F1} µs/file",
-                r.Files, r.EmptyMs * 1000 / r.Files, r.JobSafetyMs * 1000 / r.Files, r.ExecutionMs.Values.Sum() * 1000 / r.Files));
+            output.WriteLine(string.Format(c, "    files={0,5}: wall empty {1,7:F1} / jobsafety {2,7:F1} µs/file; cpu empty {3,7:F1} / jobsafety {4,7:F1} (+{5,6:F1}) µs/file; analyzers' execution {6,6:F1} µs/file",
+                r.Files, r.EmptyMs * 1000 / r.Files, r.JobSafetyMs * 1000 / r.Files, r.EmptyCpuMs * 1000 / r.Files, r.JobSafetyCpuMs * 1000 / r.Files,
+                (r.JobSafetyCpuMs - r.EmptyCpuMs) * 1000 / r.Files, r.ExecutionMs.Values.Sum() * 1000 / r.Files));
         }
 
         var first = series[0];
