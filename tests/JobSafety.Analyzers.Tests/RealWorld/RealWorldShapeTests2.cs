@@ -1,0 +1,420 @@
+using Verify = JobSafety.Analyzers.Tests.Infrastructure.AnalyzerVerifier<JobSafety.Analyzers.Rules.SideEffectInTransactionAnalyzer>;
+
+namespace JobSafety.Analyzers.Tests.RealWorld;
+
+/// <summary>
+/// Second batch of minimal reproductions (own names, own code) of real-world shapes mixing database
+/// transactions with side effects. Positive and negative twins.
+/// </summary>
+public class RealWorldShapeTests2
+{
+    // A MediatR-style pipeline behaviour: TransactionScope around `await next()` (a delegate type
+    // parameter, invoked, never a lambda here). The invocation is not a side effect; a job enqueued after
+    // Complete() but inside the using is still in the region (RULES), one after the block is not.
+    private const string ScopeBehaviour = """
+        using System;
+        using System.Threading.Tasks;
+        using System.Transactions;
+        using Hangfire;
+
+        public delegate Task<TResponse> HandlerDelegate<TResponse>();
+
+        public class ScopeBehaviour<TResponse>
+        {
+            private readonly IBackgroundJobClient _jobs;
+            public ScopeBehaviour(IBackgroundJobClient jobs) { _jobs = jobs; }
+
+            public async Task<TResponse> Handle(object request, HandlerDelegate<TResponse> next)
+            {
+                using (var scope = new TransactionScope(TransactionScopeOption.Required, TransactionScopeAsyncFlowOption.Enabled))
+                {
+                    var response = await next();
+                    scope.Complete();
+                    INSIDE
+                }
+                AFTER
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Behaviour_enqueue_after_complete_inside_the_using_is_reported() => Verify.VerifyAsync(
+        ScopeBehaviour.Replace("INSIDE", "{|#0:_jobs.Enqueue(() => Console.WriteLine(\"audit\"))|}; return response;").Replace("AFTER", ""),
+        Verify.Diagnostic("JS0001"));
+
+    [Fact]
+    public Task Behaviour_enqueue_after_the_scope_block_is_not_reported() => Verify.VerifyAsync(
+        ScopeBehaviour.Replace("INSIDE", "").Replace("AFTER", "_jobs.Enqueue(() => Console.WriteLine(\"audit\")); return default!;"));
+
+    // The handler the behaviour wraps is resolved by DI: nothing at any call site is a lambda, so the
+    // handler's own publish (no transaction in its body) is not reported — conservative.
+    [Fact]
+    public Task Handler_behind_a_transaction_behaviour_is_not_reported() => Verify.VerifyAsync("""
+        using System;
+        using System.Threading.Tasks;
+        using System.Transactions;
+        using MassTransit;
+
+        public delegate Task<TResponse> HandlerDelegate<TResponse>();
+        public interface IHandler<TRequest, TResponse> { Task<TResponse> Handle(TRequest request); }
+
+        public class TxBehaviour<TRequest, TResponse>
+        {
+            public async Task<TResponse> Handle(TRequest request, HandlerDelegate<TResponse> next)
+            {
+                using var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+                var result = await next();
+                scope.Complete();
+                return result;
+            }
+        }
+
+        public record PlaceOrder(int Id);
+        public record OrderPlaced(int Id);
+
+        public class PlaceOrderHandler : IHandler<PlaceOrder, int>
+        {
+            private readonly IPublishEndpoint _bus;
+            public PlaceOrderHandler(IPublishEndpoint bus) { _bus = bus; }
+            public async Task<int> Handle(PlaceOrder request)
+            {
+                await _bus.Publish(new OrderPlaced(request.Id));
+                return request.Id;
+            }
+        }
+        """);
+
+    // A scheduler decorator that defers the enqueue to TransactionCompleted when an ambient transaction
+    // exists. Called inside a TransactionScope, the enqueue runs after the transaction: not reported.
+    private const string OnCommitScheduler = """
+        using System;
+        using System.Linq.Expressions;
+        using System.Threading.Tasks;
+        using System.Transactions;
+        using Hangfire;
+
+        public interface IJobScheduler { string Enqueue<T>(Expression<Func<T, Task>> call); }
+
+        public class OnCommitScheduler : IJobScheduler
+        {
+            private readonly IBackgroundJobClient _client;
+            public OnCommitScheduler(IBackgroundJobClient client) { _client = client; }
+
+            public string Enqueue<T>(Expression<Func<T, Task>> call)
+            {
+                var ambient = Transaction.Current;
+                if (ambient is null)
+                {
+                    throw new InvalidOperationException("an ambient transaction is required");
+                }
+                var id = Guid.NewGuid().ToString();
+                ambient.TransactionCompleted += (_, e) =>
+                {
+                    if (e.Transaction!.TransactionInformation.Status == TransactionStatus.Committed)
+                        _client.Enqueue(call);
+                };
+                return id;
+            }
+        }
+
+        public class Mailer { public Task SendWelcome(int id) => Task.CompletedTask; }
+
+        public class Signup
+        {
+            private readonly IJobScheduler _scheduler;
+            private readonly IBackgroundJobClient _client;
+            public Signup(IJobScheduler scheduler, IBackgroundJobClient client) { _scheduler = scheduler; _client = client; }
+
+            public void Register(int id)
+            {
+                using var scope = new TransactionScope();
+                CALL
+                scope.Complete();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Scheduler_deferring_to_transaction_completed_is_not_reported() => Verify.VerifyAsync(
+        OnCommitScheduler.Replace("CALL", "_scheduler.Enqueue<Mailer>(m => m.SendWelcome(id));"));
+
+    [Fact]
+    public Task Direct_enqueue_beside_the_deferring_scheduler_is_reported() => Verify.VerifyAsync(
+        OnCommitScheduler.Replace("CALL", "{|#0:_client.Enqueue<Mailer>(m => m.SendWelcome(id))|};"),
+        Verify.Diagnostic("JS0001"));
+
+    // A transaction wrapper class holding the EF transaction it is given; Commit through the wrapper ends
+    // the region.
+    private const string WrapperTransaction = """
+        using System.Threading.Tasks;
+        using MassTransit;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.EntityFrameworkCore.Storage;
+
+        public class AppDb : DbContext { }
+
+        public sealed class EfTx : System.IDisposable
+        {
+            private readonly IDbContextTransaction _inner;
+            public EfTx(IDbContextTransaction inner) { _inner = inner; }
+            public Task CommitAsync() => _inner.CommitAsync();
+            public Task RollbackAsync() => _inner.RollbackAsync();
+            public void Dispose() => _inner.Dispose();
+        }
+
+        public record Shipped(int Id);
+
+        public class ShippingService
+        {
+            private readonly AppDb _db;
+            private readonly IPublishEndpoint _bus;
+            public ShippingService(AppDb db, IPublishEndpoint bus) { _db = db; _bus = bus; }
+
+            public async Task Ship(int id)
+            {
+                using var tx = new EfTx(await _db.Database.BeginTransactionAsync());
+                await _db.SaveChangesAsync();
+                BEFORE
+                await tx.CommitAsync();
+                AFTER
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Publish_before_commit_through_a_wrapper_is_reported() => Verify.VerifyAsync(
+        WrapperTransaction.Replace("BEFORE", "await {|#0:_bus.Publish(new Shipped(id))|};").Replace("AFTER", ""),
+        Verify.Diagnostic("JS0001"));
+
+    [Fact]
+    public Task Publish_after_commit_through_a_wrapper_is_not_reported() => Verify.VerifyAsync(
+        WrapperTransaction.Replace("BEFORE", "").Replace("AFTER", "await _bus.Publish(new Shipped(id));"));
+
+    // A Dapper unit of work (interface with one implementation) keeping the IDbTransaction in a property;
+    // repositories read it. Begin opens, Commit ends.
+    private const string DapperUnitOfWork = """
+        using System.Data;
+        using System.Threading.Tasks;
+        using Dapper;
+        using Microsoft.Extensions.Caching.Distributed;
+
+        public interface IUnitOfWork
+        {
+            IDbConnection Connection { get; }
+            IDbTransaction? Transaction { get; }
+            void Begin();
+            void Commit();
+            void Rollback();
+        }
+
+        public sealed class UnitOfWork : IUnitOfWork
+        {
+            public UnitOfWork(IDbConnection connection) { Connection = connection; }
+            public IDbConnection Connection { get; }
+            public IDbTransaction? Transaction { get; private set; }
+            public void Begin() { Connection.Open(); Transaction = Connection.BeginTransaction(); }
+            public void Commit() { Transaction!.Commit(); Transaction.Dispose(); Transaction = null; }
+            public void Rollback() { Transaction!.Rollback(); Transaction.Dispose(); Transaction = null; }
+        }
+
+        public class PriceRepository
+        {
+            private readonly IUnitOfWork _uow;
+            public PriceRepository(IUnitOfWork uow) { _uow = uow; }
+            public Task Update(int sku, decimal price) =>
+                _uow.Connection.ExecuteAsync("update prices set price = @price where sku = @sku", new { sku, price }, _uow.Transaction);
+        }
+
+        public class PriceService
+        {
+            private readonly IUnitOfWork _uow;
+            private readonly PriceRepository _prices;
+            private readonly IDistributedCache _cache;
+            public PriceService(IUnitOfWork uow, PriceRepository prices, IDistributedCache cache) { _uow = uow; _prices = prices; _cache = cache; }
+
+            public async Task Change(int sku, decimal price)
+            {
+                _uow.Begin();
+                try
+                {
+                    await _prices.Update(sku, price);
+                    BEFORE
+                    _uow.Commit();
+                }
+                catch
+                {
+                    _uow.Rollback();
+                    throw;
+                }
+                AFTER
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Cache_invalidation_inside_a_dapper_unit_of_work_is_reported() => Verify.VerifyAsync(
+        DapperUnitOfWork.Replace("BEFORE", "await {|#0:_cache.RemoveAsync(\"price:\" + sku)|};").Replace("AFTER", ""),
+        Verify.Diagnostic("JS0004"));
+
+    [Fact]
+    public Task Cache_invalidation_after_a_dapper_unit_of_work_commits_is_not_reported() => Verify.VerifyAsync(
+        DapperUnitOfWork.Replace("BEFORE", "").Replace("AFTER", "await _cache.RemoveAsync(\"price:\" + sku);"));
+
+    // A Dapper outbox writer taking the transaction: a database write, never reported; a repository method
+    // with an IDbTransaction parameter that also calls a typed HTTP client is (whole body is a region).
+    [Fact]
+    public Task Dapper_outbox_writer_with_transaction_parameter_is_not_reported_but_http_is() => Verify.VerifyAsync("""
+        using System.Data;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Dapper;
+
+        public class OutboxWriter
+        {
+            public Task Add(IDbConnection conn, string type, string payload, IDbTransaction tx) =>
+                conn.ExecuteAsync("insert into outbox(type, payload) values (@type, @payload)", new { type, payload }, tx);
+        }
+
+        public class FraudClient
+        {
+            private readonly HttpClient _http;
+            public FraudClient(HttpClient http) { _http = http; }
+            public Task<HttpResponseMessage> Check(int id) => _http.GetAsync("https://fraud.invalid/" + id);
+        }
+
+        public class PaymentRepository
+        {
+            private readonly OutboxWriter _outbox;
+            private readonly FraudClient _fraud;
+            public PaymentRepository(OutboxWriter outbox, FraudClient fraud) { _outbox = outbox; _fraud = fraud; }
+
+            public async Task Save(IDbConnection conn, int id, IDbTransaction tx)
+            {
+                await conn.ExecuteAsync("insert into payments(id) values (@id)", new { id }, tx);
+                await _outbox.Add(conn, "PaymentSaved", "{}", tx);
+                await {|#0:_fraud.Check(id)|};
+            }
+        }
+        """, Verify.Diagnostic("JS0003"));
+
+    // IHttpClientFactory: a named client created and called inside an EF transaction.
+    [Fact]
+    public Task Http_client_factory_call_inside_ef_transaction_is_reported() => Verify.VerifyAsync("""
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        public class AppDb : DbContext { }
+        public interface IClientFactory { HttpClient CreateClient(string name); }
+
+        public class WebhookService
+        {
+            private readonly AppDb _db;
+            private readonly IClientFactory _factory;
+            public WebhookService(AppDb db, IClientFactory factory) { _db = db; _factory = factory; }
+
+            public async Task Deliver(int id)
+            {
+                await using var tx = await _db.Database.BeginTransactionAsync();
+                var client = _factory.CreateClient("hooks");
+                await {|#0:client.PostAsync("https://hooks.invalid/" + id, null)|};
+                await _db.SaveChangesAsync();
+                await tx.CommitAsync();
+                await client.PostAsync("https://hooks.invalid/done/" + id, null);
+            }
+        }
+        """, Verify.Diagnostic("JS0003"));
+
+    // Quartz: scheduling a job while a raw connection transaction is open; after commit is fine.
+    [Fact]
+    public Task Quartz_schedule_inside_transaction_is_reported_after_commit_is_not() => Verify.VerifyAsync("""
+        using System.Threading.Tasks;
+        using Npgsql;
+        using Quartz;
+
+        public class ReportRequests
+        {
+            private readonly IScheduler _scheduler;
+            public ReportRequests(IScheduler scheduler) { _scheduler = scheduler; }
+
+            public async Task Request(NpgsqlConnection conn, IJobDetail job, string id)
+            {
+                var trigger = TriggerBuilder.Create().StartNow().Build();
+                await using (var tx = await conn.BeginTransactionAsync())
+                {
+                    await {|#0:_scheduler.ScheduleJob(job, trigger)|};
+                    await tx.CommitAsync();
+                }
+                await _scheduler.TriggerJob(new JobKey(id));
+            }
+        }
+        """, Verify.Diagnostic("JS0001"));
+
+    // A helper that commits and then invokes its callback: the caller's lambda runs after commit.
+    private const string AfterCommitHelper = """
+        using System;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+        using StackExchange.Redis;
+
+        public class AppDb : DbContext { }
+
+        public class TxRunner
+        {
+            private readonly AppDb _db;
+            public TxRunner(AppDb db) { _db = db; }
+
+            public async Task Run(Func<Task> work, Func<Task> onCommitted)
+            {
+                await using var tx = await _db.Database.BeginTransactionAsync();
+                await work();
+                await _db.SaveChangesAsync();
+                await tx.CommitAsync();
+                await onCommitted();
+            }
+        }
+
+        public class Counter
+        {
+            private readonly TxRunner _runner;
+            private readonly IDatabase _redis;
+            public Counter(TxRunner runner, IDatabase redis) { _runner = runner; _redis = redis; }
+
+            public Task Bump(string key) => _runner.Run(
+                WORK,
+                COMMITTED);
+        }
+        """;
+
+    [Fact]
+    public Task Callback_invoked_after_the_helper_commits_is_not_reported() => Verify.VerifyAsync(
+        AfterCommitHelper.Replace("WORK", "() => Task.CompletedTask").Replace("COMMITTED", "() => _redis.StringSetAsync(key, 1)"));
+
+    [Fact]
+    public Task Callback_invoked_inside_the_helper_transaction_is_reported() => Verify.VerifyAsync(
+        AfterCommitHelper.Replace("WORK", "() => {|#0:_redis.StringSetAsync(key, 1)|}").Replace("COMMITTED", "() => Task.CompletedTask"),
+        Verify.Diagnostic("JS0004"));
+
+    // An execution strategy with no transaction inside: not a region.
+    [Fact]
+    public Task Execution_strategy_without_transaction_is_not_a_region() => Verify.VerifyAsync("""
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.Caching.Distributed;
+
+        public class AppDb : DbContext { }
+
+        public class Catalog
+        {
+            private readonly AppDb _db;
+            private readonly IDistributedCache _cache;
+            public Catalog(AppDb db, IDistributedCache cache) { _db = db; _cache = cache; }
+
+            public Task Rename(int id) => _db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await _db.SaveChangesAsync();
+                await _cache.RemoveAsync("product:" + id);
+            });
+        }
+        """);
+}
