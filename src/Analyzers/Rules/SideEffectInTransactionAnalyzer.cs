@@ -81,6 +81,10 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
         var configured = shared.For(tree);
 
         var relevant = owner.Parameters.Any(p => shared.Symbols.IsTransactionType(p.Type));
+        if (!relevant && !context.OperationBlocks.Any(block => configured.Prefilter.MayOpenRegion(block.Syntax)))
+        {
+            return; // no transaction word, no call to a helper that may open one: nothing to analyse
+        }
         var symbols = shared.Symbols;
         var regionsProbe = new StartProbe(symbols, configured);
 
@@ -182,7 +186,8 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
 
             foreach (var path in configured.Summaries.GetSideEffects(target, depth))
             {
-                if (IsAtomicInRegion(path.Effect, null, mask, regions, configured))
+                if (IsAtomicInRegion(path.Effect, null, mask, regions, configured)
+                    || (path.OnlyWithoutAmbientTransaction && regions.AllSitesAre(mask, TransactionSiteKind.Scope)))
                 {
                     continue;
                 }

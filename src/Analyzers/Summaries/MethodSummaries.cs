@@ -115,7 +115,8 @@ internal sealed class MethodSummaries : IDelegateOracle
         }
 
         var self = SideEffectCatalog.DisplayName(method);
-        Visit(operation);
+        HashSet<ILocalSymbol>? ambientLocals = null;
+        Visit(operation, false);
         var builder = ImmutableArray.CreateBuilder<SideEffectPath>(found.Count);
         foreach (var category in new[] { SideEffectCategory.Enqueue, SideEffectCategory.Mail, SideEffectCategory.Http, SideEffectCategory.Other })
         {
@@ -127,7 +128,7 @@ internal sealed class MethodSummaries : IDelegateOracle
 
         return builder.ToImmutable();
 
-        void Visit(IOperation node)
+        void Visit(IOperation node, bool noAmbient)
         {
             CancellationToken.ThrowIfCancellationRequested();
             switch (node)
@@ -143,20 +144,153 @@ internal sealed class MethodSummaries : IDelegateOracle
                     return;
                 case IArgumentOperation { Parameter: { } parameter } when _symbols.IsExpressionTree(parameter.Type):
                     return;
+                case IConditionalOperation conditional when AmbientNullTest(conditional.Condition) is { } nullWhenTrue:
+                    // 'if (Transaction.Current is null) { ... }': that branch runs only without an ambient transaction.
+                    Visit(conditional.Condition, noAmbient);
+                    Visit(conditional.WhenTrue, noAmbient || nullWhenTrue);
+                    if (conditional.WhenFalse is { } whenFalse)
+                    {
+                        Visit(whenFalse, noAmbient || !nullWhenTrue);
+                    }
+
+                    return;
+                case IBlockOperation block:
+                    // 'if (Transaction.Current != null) { defer; return; }' makes the rest of the block ambient-free.
+                    var rest = noAmbient;
+                    foreach (var statement in block.Operations)
+                    {
+                        Visit(statement, rest);
+                        if (!rest && statement is IConditionalOperation { WhenFalse: null } guard
+                            && AmbientNullTest(guard.Condition) == false && AlwaysExits(guard.WhenTrue))
+                        {
+                            rest = true;
+                        }
+                    }
+
+                    return;
             }
 
-            if (node is IInvocationOperation invocation && found.Count < 4)
+            if (node is IInvocationOperation invocation && CanStillFind())
             {
-                Classify(invocation);
+                Classify(invocation, noAmbient);
             }
 
             foreach (var child in node.ChildOperations)
             {
-                Visit(child);
+                Visit(child, noAmbient);
             }
         }
 
-        void Classify(IInvocationOperation invocation)
+        bool CanStillFind()
+        {
+            if (found.Count < 4)
+            {
+                return true;
+            }
+
+            foreach (var path in found.Values)
+            {
+                if (path.OnlyWithoutAmbientTransaction)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        void Record(SideEffectPath path)
+        {
+            // An unconditional path wins over one reached only without an ambient transaction.
+            if (!found.TryGetValue(path.Effect.Category, out var existing)
+                || (existing.OnlyWithoutAmbientTransaction && !path.OnlyWithoutAmbientTransaction))
+            {
+                found[path.Effect.Category] = path;
+            }
+        }
+
+        // true: the condition holds when Transaction.Current is null; false: when it is not; null: not such a test.
+        bool? AmbientNullTest(IOperation condition)
+        {
+            var value = StripConversions(condition);
+            switch (value)
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    return AmbientNullTest(not.Operand) is { } inner ? !inner : null;
+                case IIsPatternOperation pattern when IsAmbient(pattern.Value):
+                    return pattern.Pattern switch
+                    {
+                        IConstantPatternOperation constant when IsNull(constant.Value) => true,
+                        INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when IsNull(constant.Value) => false,
+                        _ => null,
+                    };
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+                    var equals = binary.OperatorKind == BinaryOperatorKind.Equals;
+                    if (IsAmbient(binary.LeftOperand) && IsNull(binary.RightOperand)
+                        || IsAmbient(binary.RightOperand) && IsNull(binary.LeftOperand))
+                    {
+                        return equals;
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        bool IsAmbient(IOperation value)
+        {
+            value = StripConversions(value);
+            if (value is IPropertyReferenceOperation { Property: { Name: "Current", IsStatic: true } property }
+                && property.ContainingType is { Name: "Transaction", ContainingNamespace: { Name: "Transactions", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } })
+            {
+                return true;
+            }
+
+            if (value is ILocalReferenceOperation local)
+            {
+                if (ambientLocals is null)
+                {
+                    ambientLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+                    foreach (var descendant in operation.Descendants())
+                    {
+                        if (descendant is IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator && IsAmbient(initial))
+                        {
+                            ambientLocals.Add(declarator.Symbol);
+                        }
+                    }
+                }
+
+                return ambientLocals.Contains(local.Local);
+            }
+
+            return false;
+        }
+
+        static bool IsNull(IOperation value) =>
+            StripConversions(value).ConstantValue is { HasValue: true, Value: null };
+
+        static bool AlwaysExits(IOperation branch)
+        {
+            while (branch is IBlockOperation { Operations.Length: > 0 } block)
+            {
+                branch = block.Operations[block.Operations.Length - 1];
+            }
+
+            return branch is IReturnOperation or IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation };
+        }
+
+        static IOperation StripConversions(IOperation value)
+        {
+            while (value is IConversionOperation or IParenthesizedOperation)
+            {
+                value = value is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)value).Operand;
+            }
+
+            return value;
+        }
+
+        void Classify(IInvocationOperation invocation, bool noAmbient)
         {
             var target = invocation.TargetMethod;
             if (HandsTransaction(invocation))
@@ -167,9 +301,9 @@ internal sealed class MethodSummaries : IDelegateOracle
             var effect = _catalog.Classify(target, ReceiverType(invocation));
             if (effect is not null)
             {
-                if (!found.ContainsKey(effect.Category) && !_catalog.IsDeclaredTransactional(target))
+                if (!_catalog.IsDeclaredTransactional(target))
                 {
-                    found[effect.Category] = new SideEffectPath(effect, ImmutableArray.Create(self, effect.DisplayName));
+                    Record(new SideEffectPath(effect, ImmutableArray.Create(self, effect.DisplayName), noAmbient));
                 }
 
                 return;
@@ -182,10 +316,7 @@ internal sealed class MethodSummaries : IDelegateOracle
 
             foreach (var path in GetSideEffects(target, depth - 1))
             {
-                if (!found.ContainsKey(path.Effect.Category))
-                {
-                    found[path.Effect.Category] = new SideEffectPath(path.Effect, path.Chain.Insert(0, self));
-                }
+                Record(new SideEffectPath(path.Effect, path.Chain.Insert(0, self), noAmbient || path.OnlyWithoutAmbientTransaction));
             }
         }
     }

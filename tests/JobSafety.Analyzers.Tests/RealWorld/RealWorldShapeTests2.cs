@@ -417,4 +417,291 @@ public class RealWorldShapeTests2
             });
         }
         """);
+
+    // A scheduler that enqueues at once when there is no ambient transaction and defers otherwise.
+    // Inside a TransactionScope the direct branch cannot run.
+    private const string AmbientAwareScheduler = """
+        using System;
+        using System.Linq.Expressions;
+        using System.Threading.Tasks;
+        using System.Transactions;
+        using Hangfire;
+        using Npgsql;
+
+        public class Jobs
+        {
+            private readonly IBackgroundJobClient _client;
+            public Jobs(IBackgroundJobClient client) { _client = client; }
+
+            public void Enqueue<T>(Expression<Func<T, Task>> call)
+            {
+                if (Transaction.Current is null)
+                {
+                    _client.Enqueue(call);
+                    return;
+                }
+                Transaction.Current.TransactionCompleted += (_, e) => _client.Enqueue(call);
+            }
+        }
+
+        public class Mailer { public Task SendWelcome(int id) => Task.CompletedTask; }
+
+        public class Signup
+        {
+            private readonly Jobs _jobs;
+            public Signup(Jobs jobs) { _jobs = jobs; }
+
+            BODY
+        }
+        """;
+
+    [Fact]
+    public Task Ambient_aware_scheduler_inside_a_scope_is_not_reported() => Verify.VerifyAsync(
+        AmbientAwareScheduler.Replace("BODY", """
+            public void Register(int id)
+            {
+                using var scope = new TransactionScope();
+                _jobs.Enqueue<Mailer>(m => m.SendWelcome(id));
+                scope.Complete();
+            }
+            """));
+
+    [Fact]
+    public Task Ambient_aware_scheduler_inside_a_db_transaction_is_reported() => Verify.VerifyAsync(
+        AmbientAwareScheduler.Replace("BODY", """
+            public void Register(NpgsqlConnection conn, int id)
+            {
+                using var tx = conn.BeginTransaction();
+                {|#0:_jobs.Enqueue<Mailer>(m => m.SendWelcome(id))|};
+                tx.Commit();
+            }
+            """),
+        Verify.Diagnostic("JS0001"));
+
+    // The same scheduler written with an early return: the enqueue after the guard runs only without an
+    // ambient transaction.
+    [Fact]
+    public Task Ambient_aware_scheduler_with_early_return_inside_a_scope_is_not_reported() => Verify.VerifyAsync(
+        AmbientAwareScheduler.Replace("""
+                if (Transaction.Current is null)
+                {
+                    _client.Enqueue(call);
+                    return;
+                }
+                Transaction.Current.TransactionCompleted += (_, e) => _client.Enqueue(call);
+            """, """
+                var ambient = Transaction.Current;
+                if (ambient != null)
+                {
+                    ambient.TransactionCompleted += (_, e) => _client.Enqueue(call);
+                    return;
+                }
+                _client.Enqueue(call);
+            """).Replace("BODY", """
+            public void Register(int id)
+            {
+                using var scope = new TransactionScope();
+                _jobs.Enqueue<Mailer>(m => m.SendWelcome(id));
+                scope.Complete();
+            }
+            """));
+
+    // A scheduler that tests the ambient transaction but enqueues at once on both branches is reported.
+    [Fact]
+    public Task Scheduler_enqueuing_on_both_branches_inside_a_scope_is_reported() => Verify.VerifyAsync(
+        AmbientAwareScheduler.Replace("Transaction.Current.TransactionCompleted += (_, e) => _client.Enqueue(call);", "_client.Enqueue(call);")
+            .Replace("BODY", """
+            public void Register(int id)
+            {
+                using var scope = new TransactionScope();
+                {|#0:_jobs.Enqueue<Mailer>(m => m.SendWelcome(id))|};
+                scope.Complete();
+            }
+            """),
+        Verify.Diagnostic("JS0001"));
+
+    // A catch block that does not roll back: the transaction is still open there (disposed at the end of
+    // the using), so an alert e-mail sent from the catch is inside it; after an explicit rollback it is not.
+    private const string CatchAlert = """
+        using System;
+        using System.Net.Mail;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        public class AppDb : DbContext { }
+
+        public class Importer
+        {
+            private readonly AppDb _db;
+            private readonly SmtpClient _smtp;
+            public Importer(AppDb db, SmtpClient smtp) { _db = db; _smtp = smtp; }
+
+            public async Task Import()
+            {
+                await using var tx = await _db.Database.BeginTransactionAsync();
+                try
+                {
+                    await _db.SaveChangesAsync();
+                    await tx.CommitAsync();
+                }
+                catch (Exception ex)
+                {
+                    ROLLBACK
+                    await MARK_START_smtp.SendMailAsync("ops@x.invalid", "ops@x.invalid", "import failed", ex.Message)MARK_END;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Alert_mail_in_a_catch_without_rollback_is_reported() => Verify.VerifyAsync(
+        CatchAlert.Replace("ROLLBACK", "").Replace("MARK_START", "{|#0:").Replace("MARK_END", "|}"),
+        Verify.Diagnostic("JS0002"));
+
+    [Fact]
+    public Task Alert_mail_in_a_catch_after_rollback_is_not_reported() => Verify.VerifyAsync(
+        CatchAlert.Replace("ROLLBACK", "await tx.RollbackAsync();").Replace("MARK_START", "").Replace("MARK_END", ""));
+
+    // An integration-test fixture keeping a TransactionScope in a field (rolled back in Dispose): the test
+    // methods open nothing themselves, so their HTTP calls are not reported.
+    [Fact]
+    public Task Test_fixture_scope_held_in_a_field_is_not_a_region_in_test_methods() => Verify.VerifyAsync("""
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using System.Transactions;
+
+        public sealed class OrdersApiTests : IDisposable
+        {
+            private readonly TransactionScope _scope = new(TransactionScopeAsyncFlowOption.Enabled);
+            private readonly HttpClient _client = new();
+
+            public async Task Creates_order()
+            {
+                var response = await _client.PostAsync("http://localhost/orders", null);
+                response.EnsureSuccessStatusCode();
+            }
+
+            public void Dispose() => _scope.Dispose();
+        }
+        """);
+
+    // IDistributedCache string extensions (SetStringAsync) and Hangfire's Create are side effects too.
+    [Fact]
+    public Task Distributed_cache_string_extension_and_hangfire_create_are_reported() => Verify.VerifyAsync("""
+        using System;
+        using System.Threading.Tasks;
+        using Hangfire;
+        using Hangfire.States;
+        using Microsoft.Extensions.Caching.Distributed;
+        using Npgsql;
+
+        public class Profiles
+        {
+            public async Task Save(NpgsqlConnection conn, IDistributedCache cache, IBackgroundJobClient jobs, string id)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await {|#0:cache.SetStringAsync("profile:" + id, "{}")|};
+                {|#1:jobs.Create(() => Console.WriteLine(id), new EnqueuedState())|};
+                await tx.CommitAsync();
+                await cache.SetStringAsync("profile:" + id, "{}");
+            }
+        }
+        """, Verify.Diagnostic("JS0004", 0), Verify.Diagnostic("JS0001", 1));
+
+    // MassTransit: a send endpoint obtained from the provider and used inside the transaction.
+    [Fact]
+    public Task Send_endpoint_from_provider_inside_transaction_is_reported() => Verify.VerifyAsync("""
+        using System;
+        using System.Threading.Tasks;
+        using MassTransit;
+        using Microsoft.EntityFrameworkCore;
+
+        public class AppDb : DbContext { }
+        public record ReserveStock(int Id);
+
+        public class Checkout
+        {
+            private readonly AppDb _db;
+            private readonly ISendEndpointProvider _endpoints;
+            public Checkout(AppDb db, ISendEndpointProvider endpoints) { _db = db; _endpoints = endpoints; }
+
+            public async Task Run(int id)
+            {
+                using var tx = _db.Database.BeginTransaction();
+                var endpoint = await _endpoints.GetSendEndpoint(new Uri("queue:stock"));
+                await _db.SaveChangesAsync();
+                await {|#0:endpoint.Send(new ReserveStock(id))|};
+                tx.Commit();
+                await endpoint.Send(new ReserveStock(-id));
+            }
+        }
+        """, Verify.Diagnostic("JS0001"));
+
+    // A unit test of a transaction behaviour passes a lambda as `next`: the behaviour invokes it inside its
+    // scope, so the lambda body is a region (RULES: delegate parameter invoked inside the callee's region).
+    private const string BehaviourUnitTest = """
+        using System;
+        using System.Threading.Tasks;
+        using System.Transactions;
+        using Hangfire;
+
+        public delegate Task<TResponse> HandlerDelegate<TResponse>();
+
+        public class TxBehaviour<TResponse>
+        {
+            public async Task<TResponse> Handle(object request, HandlerDelegate<TResponse> next)
+            {
+                using var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+                var result = await next();
+                scope.Complete();
+                return result;
+            }
+        }
+
+        public class LogOnly<TResponse>
+        {
+            public async Task<TResponse> Handle(object request, HandlerDelegate<TResponse> next) => await next();
+        }
+
+        public class BehaviourTests
+        {
+            public async Task Runs_handler(IBackgroundJobClient jobs)
+            {
+                var behaviour = new BEHAVIOUR<int>();
+                await behaviour.Handle(new object(), () =>
+                {
+                    MARK_STARTjobs.Enqueue(() => Console.WriteLine("x"))MARK_END;
+                    return Task.FromResult(1);
+                });
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Lambda_passed_as_next_to_a_transaction_behaviour_is_reported() => Verify.VerifyAsync(
+        BehaviourUnitTest.Replace("BEHAVIOUR", "TxBehaviour").Replace("MARK_START", "{|#0:").Replace("MARK_END", "|}"),
+        Verify.Diagnostic("JS0001"));
+
+    [Fact]
+    public Task Lambda_passed_as_next_to_a_plain_behaviour_is_not_reported() => Verify.VerifyAsync(
+        BehaviourUnitTest.Replace("BEHAVIOUR", "LogOnly").Replace("MARK_START", "").Replace("MARK_END", ""));
+
+    // Fire-and-forget Task.Run inside the transaction still starts the HTTP call before the commit.
+    [Fact]
+    public Task Task_run_fire_and_forget_inside_transaction_is_reported() => Verify.VerifyAsync("""
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Npgsql;
+
+        public class Audit
+        {
+            public async Task Save(NpgsqlConnection conn, HttpClient http, int id)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                _ = Task.Run(() => {|#0:http.PostAsync("https://audit.invalid/" + id, null)|});
+                await tx.CommitAsync();
+            }
+        }
+        """, Verify.Diagnostic("JS0003"));
 }
