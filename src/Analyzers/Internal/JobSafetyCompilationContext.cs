@@ -49,11 +49,15 @@ internal sealed class JobSafetyCompilationContext
         public Configured(AnalyzerOptionsSnapshot snapshot, Compilation compilation, TransactionSymbols symbols)
         {
             Options = JobSafetyOptions.Parse(snapshot, compilation);
+            Prefilter = new RegionPrefilter(compilation, System.Linq.Enumerable.Select(Options.TransactionMethods, s => s.Name), System.Threading.CancellationToken.None);
             Catalog = SideEffectCatalog.Create(compilation, Options.AdditionalSideEffects, Options.TransactionalApis);
             Summaries = new MethodSummaries(compilation, Catalog, symbols, Options);
         }
 
         public JobSafetyOptions Options { get; }
+
+        /// <summary>The syntax-only test that skips methods which cannot open a region.</summary>
+        public RegionPrefilter Prefilter { get; }
 
         public SideEffectCatalog Catalog { get; }
 
