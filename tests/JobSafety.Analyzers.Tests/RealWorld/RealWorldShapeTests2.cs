@@ -704,4 +704,250 @@ public class RealWorldShapeTests2
             }
         }
         """, Verify.Diagnostic("JS0003"));
+
+    // A transaction begun only when none is current (a nested-aware service): publish before the
+    // conditional commit is reported; after `if (tx != null) await tx.CommitAsync()` it is not.
+    private const string BeginIfNoneCurrent = """
+        using System.Threading.Tasks;
+        using MassTransit;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.EntityFrameworkCore.Storage;
+
+        public class AppDb : DbContext { }
+        public record Invoiced(int Id);
+
+        public class Billing
+        {
+            private readonly AppDb _db;
+            private readonly IPublishEndpoint _bus;
+            public Billing(AppDb db, IPublishEndpoint bus) { _db = db; _bus = bus; }
+
+            public async Task Invoice(int id)
+            {
+                IDbContextTransaction? tx = null;
+                if (_db.Database.CurrentTransaction == null)
+                {
+                    tx = await _db.Database.BeginTransactionAsync();
+                }
+
+                await _db.SaveChangesAsync();
+                BEFORE
+                if (tx != null)
+                {
+                    await tx.CommitAsync();
+                    await tx.DisposeAsync();
+                }
+                AFTER
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Publish_before_conditional_commit_is_reported() => Verify.VerifyAsync(
+        BeginIfNoneCurrent.Replace("BEFORE", "await {|#0:_bus.Publish(new Invoiced(id))|};").Replace("AFTER", ""),
+        Verify.Diagnostic("JS0001"));
+
+    [Fact]
+    public Task Publish_after_conditional_commit_is_not_reported() => Verify.VerifyAsync(
+        BeginIfNoneCurrent.Replace("BEFORE", "").Replace("AFTER", "await _bus.Publish(new Invoiced(id));"));
+
+    // try/finally disposing the transaction: the code after the finally is reached only after the commit.
+    [Fact]
+    public Task Publish_after_try_finally_dispose_is_not_reported() => Verify.VerifyAsync("""
+        using System.Threading.Tasks;
+        using MassTransit;
+        using Npgsql;
+
+        public record Archived(int Id);
+
+        public class Archiver
+        {
+            public async Task Archive(NpgsqlConnection conn, IPublishEndpoint bus, int id)
+            {
+                var tx = await conn.BeginTransactionAsync();
+                try
+                {
+                    await using var cmd = new NpgsqlCommand("delete from live where id = @id", conn, tx);
+                    await cmd.ExecuteNonQueryAsync();
+                    await {|#0:bus.Publish(new Archived(-id))|};
+                    await tx.CommitAsync();
+                }
+                finally
+                {
+                    await tx.DisposeAsync();
+                }
+
+                await bus.Publish(new Archived(id));
+            }
+        }
+        """, Verify.Diagnostic("JS0001"));
+
+    // A transaction per loop iteration: the publish at the top of the next iteration follows a commit.
+    [Fact]
+    public Task Transaction_per_batch_in_a_loop() => Verify.VerifyAsync("""
+        using System.Threading.Tasks;
+        using Confluent.Kafka;
+        using Npgsql;
+
+        public class Relay
+        {
+            public async Task Run(NpgsqlConnection conn, IProducer<string, string> producer, int batches)
+            {
+                for (var i = 0; i < batches; i++)
+                {
+                    await producer.ProduceAsync("progress", new Message<string, string> { Key = "k", Value = i.ToString() });
+                    await using var tx = await conn.BeginTransactionAsync();
+                    await {|#0:producer.ProduceAsync("rows", new Message<string, string> { Key = "k", Value = "v" })|};
+                    await tx.CommitAsync();
+                }
+            }
+        }
+        """, Verify.Diagnostic("JS0001"));
+
+    // A using declaration inside an if block ends with the block.
+    [Fact]
+    public Task Transaction_declared_in_an_if_block_ends_with_the_block() => Verify.VerifyAsync("""
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        public class AppDb : DbContext { }
+
+        public class Sync
+        {
+            public async Task Run(AppDb db, HttpClient http, bool atomic)
+            {
+                if (atomic)
+                {
+                    using var tx = db.Database.BeginTransaction();
+                    await db.SaveChangesAsync();
+                    tx.Commit();
+                }
+                else
+                {
+                    await db.SaveChangesAsync();
+                }
+
+                await http.PostAsync("https://hooks.invalid/synced", null);
+            }
+        }
+        """);
+
+    // A DI service scope is not a transaction scope.
+    [Fact]
+    public Task Service_scope_is_not_a_transaction_scope() => Verify.VerifyAsync("""
+        using System;
+        using System.Threading.Tasks;
+        using Hangfire;
+
+        public interface IServiceScopeLike : IDisposable { IServiceProvider ServiceProvider { get; } }
+        public interface IScopeFactoryLike { IServiceScopeLike CreateScope(); }
+
+        public class Nightly
+        {
+            public void Run(IScopeFactoryLike factory, IBackgroundJobClient jobs)
+            {
+                using var scope = factory.CreateScope();
+                jobs.Enqueue(() => Console.WriteLine("nightly"));
+            }
+        }
+        """);
+
+    // EF Core SaveChangesInterceptor publishing domain events from SavedChangesAsync: no transaction is
+    // visible there (no transaction parameter, no start): not reported.
+    [Fact]
+    public Task Saved_changes_interceptor_publishing_is_not_reported() => Verify.VerifyAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MassTransit;
+        using Microsoft.EntityFrameworkCore.Diagnostics;
+
+        public record Changed(int Count);
+
+        public class EventsInterceptor : SaveChangesInterceptor
+        {
+            private readonly IPublishEndpoint _bus;
+            public EventsInterceptor(IPublishEndpoint bus) { _bus = bus; }
+
+            public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+            {
+                await _bus.Publish(new Changed(result), cancellationToken);
+                return await base.SavedChangesAsync(eventData, result, cancellationToken);
+            }
+        }
+        """);
+
+    // A resilient-transaction helper (execution strategy + transaction around a callback); the event log
+    // write is handed the current transaction; the integration publish after the helper returns is fine,
+    // an HTTP call inside the callback is not.
+    private const string ResilientHelper = """
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using MassTransit;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.EntityFrameworkCore.Storage;
+
+        public class AppDb : DbContext { }
+        public record PriceChanged(int Id);
+
+        public class ResilientTx
+        {
+            private readonly DbContext _db;
+            public ResilientTx(DbContext db) { _db = db; }
+
+            public async Task RunAsync(Func<Task> action)
+            {
+                var strategy = _db.Database.CreateExecutionStrategy();
+                await strategy.ExecuteAsync(async () =>
+                {
+                    await using var tx = await _db.Database.BeginTransactionAsync();
+                    await action();
+                    await tx.CommitAsync();
+                });
+            }
+        }
+
+        public class EventLog
+        {
+            private readonly AppDb _log;
+            public EventLog(AppDb log) { _log = log; }
+            public Task Save(object evt, IDbContextTransaction tx)
+            {
+                _log.Database.UseTransaction(tx.GetDbTransaction());
+                _log.Add(evt);
+                return _log.SaveChangesAsync();
+            }
+        }
+
+        public class Catalog
+        {
+            private readonly AppDb _db;
+            private readonly EventLog _log;
+            private readonly IPublishEndpoint _bus;
+            private readonly HttpClient _http;
+            public Catalog(AppDb db, EventLog log, IPublishEndpoint bus, HttpClient http) { _db = db; _log = log; _bus = bus; _http = http; }
+
+            public async Task ChangePrice(int id)
+            {
+                var evt = new PriceChanged(id);
+                await new ResilientTx(_db).RunAsync(async () =>
+                {
+                    await _db.SaveChangesAsync();
+                    await _log.Save(evt, _db.Database.CurrentTransaction!);
+                    INSIDE
+                });
+                await _bus.Publish(evt);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Resilient_transaction_with_event_log_and_later_publish_is_not_reported() => Verify.VerifyAsync(
+        ResilientHelper.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Http_call_inside_the_resilient_transaction_callback_is_reported() => Verify.VerifyAsync(
+        ResilientHelper.Replace("INSIDE", "await {|#0:_http.PostAsync(\"https://search.invalid/reindex\", null)|};"),
+        Verify.Diagnostic("JS0003"));
 }
