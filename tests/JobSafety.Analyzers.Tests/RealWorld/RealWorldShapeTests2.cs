@@ -950,4 +950,33 @@ public class RealWorldShapeTests2
     public Task Http_call_inside_the_resilient_transaction_callback_is_reported() => Verify.VerifyAsync(
         ResilientHelper.Replace("INSIDE", "await {|#0:_http.PostAsync(\"https://search.invalid/reindex\", null)|};"),
         Verify.Diagnostic("JS0003"));
+
+    // Reads and configuration calls on side-effect types inside a transaction are not side effects.
+    [Fact]
+    public Task Reads_on_cache_redis_quartz_and_http_client_setup_are_not_reported() => Verify.VerifyAsync("""
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.Caching.Distributed;
+        using Npgsql;
+        using Quartz;
+        using StackExchange.Redis;
+
+        public class Reader
+        {
+            public async Task Run(NpgsqlConnection conn, IDistributedCache cache, IDatabase redis, IScheduler scheduler, HttpClient http)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                var cached = await cache.GetStringAsync("k");
+                var bytes = await cache.GetAsync("k2");
+                var value = await redis.StringGetAsync("counter");
+                var exists = await redis.KeyExistsAsync("counter");
+                var detail = await scheduler.GetJobDetail(new JobKey("nightly"));
+                var keys = await scheduler.GetJobGroupNames();
+                http.DefaultRequestHeaders.Add("X-Trace", "1");
+                http.Timeout = TimeSpan.FromSeconds(5);
+                await tx.CommitAsync();
+            }
+        }
+        """);
 }
