@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using JobSafety.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
