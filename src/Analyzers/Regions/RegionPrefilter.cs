@@ -28,6 +28,47 @@ internal sealed class RegionPrefilter
         _openerNames = new Lazy<HashSet<string>>(() => CollectOpenerNames(listed, cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxTree, bool> _trees = new();
+
+    /// <summary>
+    /// The same test for a whole file, decided once from its text: most files of a code base never mention
+    /// a transaction or a transaction helper, and then none of their methods needs looking at.
+    /// </summary>
+    public bool MayOpenRegion(SyntaxTree tree)
+    {
+        if (_trees.TryGetValue(tree, out var cached))
+        {
+            return cached;
+        }
+
+        var text = tree.GetText().ToString();
+        var result = text.IndexOf("Transaction", StringComparison.Ordinal) >= 0
+            || text.IndexOf("Begin", StringComparison.Ordinal) >= 0
+            || text.IndexOf("UnitOfWork", StringComparison.Ordinal) >= 0
+            || MentionsOpener(tree, text);
+        _trees.TryAdd(tree, result);
+        return result;
+    }
+
+    private bool MentionsOpener(SyntaxTree tree, string text)
+    {
+        var openers = _openerNames.Value;
+        if (openers.Count <= 64)
+        {
+            foreach (var name in openers)
+            {
+                if (text.IndexOf(name, StringComparison.Ordinal) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return MayOpenRegion(tree.GetRoot());
+    }
+
     /// <summary>True when the syntax may open a region (false means: certainly not).</summary>
     public bool MayOpenRegion(SyntaxNode body)
     {

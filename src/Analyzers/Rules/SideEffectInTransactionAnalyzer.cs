@@ -80,10 +80,39 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
 
         var configured = shared.For(tree);
 
-        var relevant = owner.Parameters.Any(p => shared.Symbols.IsTransactionType(p.Type));
-        if (!relevant && !context.OperationBlocks.Any(block => configured.Prefilter.MayOpenRegion(block.Syntax)))
+        var relevant = false;
+        foreach (var parameter in owner.Parameters)
         {
-            return; // no transaction word, no call to a helper that may open one: nothing to analyse
+            if (shared.Symbols.IsTransactionType(parameter.Type))
+            {
+                relevant = true;
+                break;
+            }
+        }
+
+        if (!relevant)
+        {
+            // No transaction word and no call to a helper that may open one, in the file, then in the method:
+            // nothing to analyse (most methods of a code base stop here).
+            if (!configured.Prefilter.MayOpenRegion(tree))
+            {
+                return;
+            }
+
+            var any = false;
+            foreach (var block in context.OperationBlocks)
+            {
+                if (configured.Prefilter.MayOpenRegion(block.Syntax))
+                {
+                    any = true;
+                    break;
+                }
+            }
+
+            if (!any)
+            {
+                return;
+            }
         }
         var symbols = shared.Symbols;
         var regionsProbe = new StartProbe(symbols, configured);
