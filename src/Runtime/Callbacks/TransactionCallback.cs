@@ -1,3 +1,5 @@
+global using TransactionCallback = JobSafety.TransactionCallbackHandle;
+
 namespace JobSafety;
 
 internal enum CallbackKind
@@ -11,10 +13,11 @@ internal enum CallbackKind
 /// One registered piece of work. It may belong to several open transactions at once (several connections
 /// on one flow); it runs once, when the last of them commits, and is dropped when any of them rolls back.
 /// The state machine (pending → ran | dropped) is what guarantees "never twice, never after a rollback".
+/// The registration is its own handle (internally aliased as <c>TransactionCallback</c>): one allocation per
+/// registration, the handle's task only when it is read.
 /// </summary>
-internal sealed class TransactionCallback
+public sealed partial class TransactionCallbackHandle
 {
-    private static long s_sequence;
     private const int Pending = 0;
     private const int Claimed = 1;
     private const int Dropped = 2;
@@ -24,25 +27,16 @@ internal sealed class TransactionCallback
     private int _state;
     private int _remainingOwners;
 
-    internal TransactionCallback(CallbackKind kind, Action? work, Func<CancellationToken, Task>? asyncWork)
+    internal TransactionCallbackHandle(CallbackKind kind, Action? work, Func<CancellationToken, Task>? asyncWork)
     {
         Kind = kind;
         _work = work;
         _asyncWork = asyncWork;
-        Sequence = Interlocked.Increment(ref s_sequence);
-        Handle = new TransactionCallbackHandle(Completion.Task);
     }
-
-    internal static long CurrentSequence => Interlocked.Read(ref s_sequence);
 
     internal CallbackKind Kind { get; }
 
-    /// <summary>Global registration order, compared with savepoint markers.</summary>
-    internal long Sequence { get; }
-
-    internal TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    internal TransactionCallbackHandle Handle { get; }
+    internal TransactionCallbackHandle Handle => this;
 
     internal bool IsAsync => _asyncWork is not null;
 
@@ -57,7 +51,7 @@ internal sealed class TransactionCallback
     internal bool TryDrop()
     {
         if (Interlocked.CompareExchange(ref _state, Dropped, Pending) != Pending) return false;
-        Completion.TrySetCanceled();
+        SetCanceled();
         return true;
     }
 
@@ -76,12 +70,12 @@ internal sealed class TransactionCallback
                 var asyncWork = _asyncWork!;
                 Task.Run(() => asyncWork(CancellationToken.None)).GetAwaiter().GetResult();
             }
-            Completion.TrySetResult();
+            SetRan();
             return null;
         }
         catch (Exception ex)
         {
-            Completion.TrySetException(ex);
+            SetFaulted(ex);
             return ex;
         }
     }
@@ -99,12 +93,12 @@ internal sealed class TransactionCallback
             {
                 await _asyncWork!(cancellationToken).ConfigureAwait(false);
             }
-            Completion.TrySetResult();
+            SetRan();
             return null;
         }
         catch (Exception ex)
         {
-            Completion.TrySetException(ex);
+            SetFaulted(ex);
             return ex;
         }
     }

@@ -84,6 +84,16 @@ public static partial class TransactionEvents
 
     private static TransactionCallbackHandle Register(TransactionCallback callback, bool prepend, NoTransactionBehavior? whenNoTransaction)
     {
+        // Fast path, the common case: exactly one open, unmarked tracked transaction (the only frame of the flow), no
+        // flow scope and no ambient transaction. It is the only owner, exactly as CollectOwners would find.
+        if (TransactionTracker.SingleOwnerFastPath() is { } single)
+        {
+            callback.SetOwnerCount(1);
+            var added = single.Add(callback, prepend);
+            if (added == 2) OwnersCommittedMeanwhile(callback, 1);
+            else if (added == 3) callback.TryDrop();
+            return callback;
+        }
         var owners = TransactionTracker.CollectOwners(callback.Kind == CallbackKind.BeforeCommit, out var sawTestWrapper);
         if (owners.Count == 0)
         {
@@ -103,7 +113,13 @@ public static partial class TransactionEvents
             if (state == 2) committedMeanwhile++;
             else if (state == 3) callback.TryDrop();
         }
-        // Owners that completed between collection and registration: treat as in CompleteAsCommitted.
+        OwnersCommittedMeanwhile(callback, committedMeanwhile);
+        return callback.Handle;
+    }
+
+    /// <summary>Owners that completed between collection and registration: treat as in CompleteAsCommitted.</summary>
+    private static void OwnersCommittedMeanwhile(TransactionCallback callback, int committedMeanwhile)
+    {
         for (var i = 0; i < committedMeanwhile; i++)
         {
             if (!callback.OwnerCommitted()) continue;
@@ -117,7 +133,6 @@ public static partial class TransactionEvents
                 callback.TryDrop();
             }
         }
-        return callback.Handle;
     }
 
     private static void RunWithoutTransaction(TransactionCallback callback, NoTransactionBehavior? whenNoTransaction, bool insideTestWrapper)

@@ -22,8 +22,11 @@ public sealed class TrackedTransaction : IDisposable, IAsyncDisposable
     private const int RolledBack = 3;
 
     private readonly object _sync = new();
-    private readonly List<TransactionCallback> _callbacks = new();
+    // Each entry carries this transaction's own registration counter (taken under _sync), compared with savepoint
+    // markers: no global counter shared between threads.
+    private readonly List<(TransactionCallback Callback, long Sequence)> _callbacks = new();
     private List<(string Name, long Sequence)>? _savepoints;
+    private long _sequence;
     private int _state;
     private int _wrapperMarks;
 
@@ -75,8 +78,9 @@ public sealed class TrackedTransaction : IDisposable, IAsyncDisposable
         lock (_sync)
         {
             if (_state >= Committed) return _state;
-            if (prepend) _callbacks.Insert(0, callback);
-            else _callbacks.Add(callback);
+            var entry = (callback, ++_sequence);
+            if (prepend) _callbacks.Insert(0, entry);
+            else _callbacks.Add(entry);
             return 0;
         }
     }
@@ -171,7 +175,7 @@ public sealed class TrackedTransaction : IDisposable, IAsyncDisposable
         {
             if (_state >= Committed) return null;
             _state = Committing;
-            foreach (var callback in _callbacks)
+            foreach (var (callback, _) in _callbacks)
             {
                 if (callback.Kind == CallbackKind.BeforeCommit && callback.TryClaim()) return callback;
             }
@@ -218,7 +222,7 @@ public sealed class TrackedTransaction : IDisposable, IAsyncDisposable
         {
             if (_state >= Committed) return null;
             _state = Committed;
-            snapshot = _callbacks.ToArray();
+            snapshot = Snapshot();
             _callbacks.Clear();
             _savepoints = null;
         }
@@ -289,7 +293,7 @@ public sealed class TrackedTransaction : IDisposable, IAsyncDisposable
         {
             if (_state >= Committed) return null;
             _state = RolledBack;
-            snapshot = _callbacks.ToArray();
+            snapshot = Snapshot();
             _callbacks.Clear();
             _savepoints = null;
         }
@@ -323,7 +327,7 @@ public sealed class TrackedTransaction : IDisposable, IAsyncDisposable
         {
             if (_state >= Committed) return;
             // Everything registered from now on has a larger sequence number than the marker.
-            (_savepoints ??= new()).Add((name, TransactionCallback.CurrentSequence));
+            (_savepoints ??= new()).Add((name, _sequence));
         }
     }
 
@@ -350,7 +354,7 @@ public sealed class TrackedTransaction : IDisposable, IAsyncDisposable
             if (index < 0) return;
             var marker = _savepoints![index].Sequence;
             _savepoints.RemoveRange(index + 1, _savepoints.Count - index - 1);
-            undone = _callbacks.FindAll(c => c.Sequence > marker);
+            undone = _callbacks.FindAll(c => c.Sequence > marker).ConvertAll(c => c.Callback);
             _callbacks.RemoveAll(c => c.Sequence > marker);
         }
         var due = DropOrClaim(undone);
@@ -362,6 +366,14 @@ public sealed class TrackedTransaction : IDisposable, IAsyncDisposable
             if (error is not null) (errors ??= new()).Add(error);
         }
         CallbackFailures.Report(errors, "AfterRollback", throwToCaller: false);
+    }
+
+    private TransactionCallback[] Snapshot()
+    {
+        if (_callbacks.Count == 0) return Array.Empty<TransactionCallback>();
+        var snapshot = new TransactionCallback[_callbacks.Count];
+        for (var i = 0; i < snapshot.Length; i++) snapshot[i] = _callbacks[i].Callback;
+        return snapshot;
     }
 
     private int FindSavepoint(string name)

@@ -91,6 +91,16 @@ internal static class TransactionTracker
         return null;
     }
 
+    /// <summary>The single owner of newly registered work when the flow is in the common shape: one frame, holding an
+    /// open, unmarked tracked transaction, no flow scope, no ambient transaction. Null otherwise (use <see cref="CollectOwners"/>).</summary>
+    internal static TrackedTransaction? SingleOwnerFastPath()
+    {
+        var head = s_head.Value;
+        if (head is null || head.Parent is not null || head.Scope is not null) return null;
+        if (head.Transaction is not { BlocksSideEffects: true } tx) return null;
+        return Transaction.Current is null ? tx : null;
+    }
+
     /// <summary>All open unmarked transactions of the flow that own AfterCommit work, ambient one included.</summary>
     /// <param name="forBeforeCommit">BeforeCommit work: the ambient transaction needs a Prepare enlistment.</param>
     /// <param name="sawTestWrapper">True when a marked (test wrapper) transaction is open.</param>
