@@ -117,11 +117,28 @@ public sealed class JobSafetyCommand : DbCommand
     }
 
     /// <inheritdoc />
-    public override async Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken)
+    /// <remarks>No async frame of its own when the provider's task completed successfully at once; otherwise one, to notice a
+    /// failed command.</remarks>
+    public override Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken)
+    {
+        Task<int> task;
+        try
+        {
+            task = Inner.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            if (ex is DbException) Failed();
+            return Faulted.Task<int>(ex);
+        }
+        return task.IsCompletedSuccessfully ? task : ObserveAsync(task);
+    }
+
+    private async Task<T> ObserveAsync<T>(Task<T> task)
     {
         try
         {
-            return await Inner.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return await task.ConfigureAwait(false);
         }
         catch (DbException)
         {
@@ -145,17 +162,19 @@ public sealed class JobSafetyCommand : DbCommand
     }
 
     /// <inheritdoc />
-    public override async Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken)
+    public override Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken)
     {
+        Task<object?> task;
         try
         {
-            return await Inner.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            task = Inner.ExecuteScalarAsync(cancellationToken);
         }
-        catch (DbException)
+        catch (Exception ex)
         {
-            Failed();
-            throw;
+            if (ex is DbException) Failed();
+            return Faulted.Task<object?>(ex);
         }
+        return task.IsCompletedSuccessfully ? task : ObserveAsync(task);
     }
 
     /// <inheritdoc />
@@ -173,17 +192,19 @@ public sealed class JobSafetyCommand : DbCommand
     }
 
     /// <inheritdoc />
-    protected override async Task<DbDataReader> ExecuteDbDataReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken)
+    protected override Task<DbDataReader> ExecuteDbDataReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken)
     {
+        Task<DbDataReader> task;
         try
         {
-            return await Inner.ExecuteReaderAsync(behavior, cancellationToken).ConfigureAwait(false);
+            task = Inner.ExecuteReaderAsync(behavior, cancellationToken);
         }
-        catch (DbException)
+        catch (Exception ex)
         {
-            Failed();
-            throw;
+            if (ex is DbException) Failed();
+            return Faulted.Task<DbDataReader>(ex);
         }
+        return task.IsCompletedSuccessfully ? task : ObserveAsync(task);
     }
 
     private void Failed() => (_transaction as JobSafetyTransaction ?? _connection?.CurrentTransaction)?.MarkFailed();
@@ -196,9 +217,10 @@ public sealed class JobSafetyCommand : DbCommand
     }
 
     /// <inheritdoc />
-    public override async ValueTask DisposeAsync()
+    /// <remarks>Returns the provider's task directly: nothing happens after it (no extra async frame).</remarks>
+    public override ValueTask DisposeAsync()
     {
-        await Inner.DisposeAsync().ConfigureAwait(false);
         GC.SuppressFinalize(this);
+        return Inner.DisposeAsync();
     }
 }

@@ -130,14 +130,26 @@ public sealed class JobSafetyConnection : DbConnection
     {
         var tracked = new TrackedTransaction(TransactionKind.AdoNet, ProviderName, Origin());
         TransactionTracker.Register(tracked);
-        return Core(tracked, isolationLevel, cancellationToken);
+        ValueTask<DbTransaction> inner;
+        try
+        {
+            inner = Inner.BeginTransactionAsync(isolationLevel, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            tracked.CompleteAsRolledBack();
+            return Faulted.ValueTask<DbTransaction>(ex);
+        }
+        if (!inner.IsCompletedSuccessfully) return Core(tracked, inner);
+        // The provider began it synchronously (Npgsql sends BEGIN with the first command): no async frame.
+        return new ValueTask<DbTransaction>(_current = new JobSafetyTransaction(this, inner.Result, tracked));
 
-        async ValueTask<DbTransaction> Core(TrackedTransaction tracked, IsolationLevel isolationLevel, CancellationToken cancellationToken)
+        async ValueTask<DbTransaction> Core(TrackedTransaction tracked, ValueTask<DbTransaction> pending)
         {
             DbTransaction inner;
             try
             {
-                inner = await Inner.BeginTransactionAsync(isolationLevel, cancellationToken).ConfigureAwait(false);
+                inner = await pending.ConfigureAwait(false);
             }
             catch
             {
@@ -170,12 +182,32 @@ public sealed class JobSafetyConnection : DbConnection
     }
 
     /// <inheritdoc />
-    public override async ValueTask DisposeAsync()
+    /// <remarks>No async frame of its own when the provider's dispose completes at once (returning a pooled connection).</remarks>
+    public override ValueTask DisposeAsync()
     {
         Inner.StateChange -= ForwardStateChange;
+        ValueTask inner;
         try
         {
-            await Inner.DisposeAsync().ConfigureAwait(false);
+            inner = Inner.DisposeAsync();
+        }
+        catch (Exception ex)
+        {
+            ConnectionEnded();
+            return Faulted.ValueTask(ex);
+        }
+        if (!inner.IsCompletedSuccessfully) return DisposeSlowAsync(inner);
+        inner.GetAwaiter().GetResult();
+        ConnectionEnded();
+        GC.SuppressFinalize(this);
+        return default;
+    }
+
+    private async ValueTask DisposeSlowAsync(ValueTask inner)
+    {
+        try
+        {
+            await inner.ConfigureAwait(false);
         }
         finally
         {

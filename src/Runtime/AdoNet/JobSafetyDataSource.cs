@@ -35,8 +35,25 @@ public sealed class JobSafetyDataSource : DbDataSource
     protected override DbConnection OpenDbConnection() => new JobSafetyConnection(Inner.OpenConnection(), ProviderName);
 
     /// <inheritdoc />
-    protected override async ValueTask<DbConnection> OpenDbConnectionAsync(CancellationToken cancellationToken = default) =>
-        new JobSafetyConnection(await Inner.OpenConnectionAsync(cancellationToken).ConfigureAwait(false), ProviderName);
+    /// <remarks>No async frame of its own when the provider hands out a pooled connection at once.</remarks>
+    protected override ValueTask<DbConnection> OpenDbConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        ValueTask<DbConnection> inner;
+        try
+        {
+            inner = Inner.OpenConnectionAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Faulted.ValueTask<DbConnection>(ex);
+        }
+        return inner.IsCompletedSuccessfully
+            ? new ValueTask<DbConnection>(new JobSafetyConnection(inner.Result, ProviderName))
+            : WrapAsync(inner);
+    }
+
+    private async ValueTask<DbConnection> WrapAsync(ValueTask<DbConnection> inner) =>
+        new JobSafetyConnection(await inner.ConfigureAwait(false), ProviderName);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -184,16 +184,49 @@ public sealed class JobSafetyTransaction : DbTransaction
     }
 
     /// <inheritdoc />
-    public override async ValueTask DisposeAsync()
+    /// <remarks>No async frame of its own when the provider's dispose completes at once and there is no AfterRollback work
+    /// to await (the usual case after a commit).</remarks>
+    public override ValueTask DisposeAsync()
+    {
+        ValueTask inner;
+        try
+        {
+            inner = Inner.DisposeAsync();
+        }
+        catch (Exception ex)
+        {
+            return DisposeFailedAsync(System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex));
+        }
+        if (!inner.IsCompletedSuccessfully) return DisposeSlowAsync(inner);
+        inner.GetAwaiter().GetResult();
+        var notified = Tracked.NotifyRolledBackAsync();
+        if (!notified.IsCompletedSuccessfully) return AwaitThenSuppressAsync(notified);
+        GC.SuppressFinalize(this);
+        return default;
+    }
+
+    private async ValueTask DisposeFailedAsync(System.Runtime.ExceptionServices.ExceptionDispatchInfo error)
+    {
+        await Tracked.NotifyRolledBackAsync().ConfigureAwait(false);
+        error.Throw();
+    }
+
+    private async ValueTask DisposeSlowAsync(ValueTask inner)
     {
         try
         {
-            await Inner.DisposeAsync().ConfigureAwait(false);
+            await inner.ConfigureAwait(false);
         }
         finally
         {
             await Tracked.NotifyRolledBackAsync().ConfigureAwait(false);
         }
+        GC.SuppressFinalize(this);
+    }
+
+    private async ValueTask AwaitThenSuppressAsync(Task notified)
+    {
+        await notified.ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }
 

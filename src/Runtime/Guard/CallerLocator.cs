@@ -23,9 +23,14 @@ internal static class CallerLocator
         return null;
     }
 
-    private static bool IsInfrastructure(Assembly assembly)
+    // Per-assembly verdicts: Assembly.GetName() allocates, and origins are captured on every BeginTransaction in Throw mode.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Assembly, bool> s_infrastructure = new();
+
+    private static bool IsInfrastructure(Assembly assembly) =>
+        assembly == s_runtime || s_infrastructure.GetOrAdd(assembly, static a => IsInfrastructureName(a));
+
+    private static bool IsInfrastructureName(Assembly assembly)
     {
-        if (assembly == s_runtime) return true;
         var name = assembly.GetName().Name ?? "";
         return name.StartsWith("System.", StringComparison.Ordinal)
             || name.Equals("System", StringComparison.Ordinal)
