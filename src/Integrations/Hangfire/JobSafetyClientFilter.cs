@@ -45,6 +45,8 @@ public sealed class JobSafetyClientFilter : JobFilterAttribute, IClientFilter
     public void OnCreating(CreatingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        // No transaction can be open: skip describing the job and the storage lookup.
+        if (!SideEffects.IsGuardActive) return;
         var enlists = _storageEnlists ?? StorageEnlists(context.Storage);
         SideEffects.Check(new SideEffect(SideEffectCategory.Enqueue, Describe(context.Job)) { EnlistsInAmbientTransaction = enlists });
     }

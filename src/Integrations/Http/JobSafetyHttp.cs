@@ -55,6 +55,8 @@ public static class JobSafetyHttp
     /// <summary>Checks a request once: the handler and the listener may both see it.</summary>
     internal static void Check(HttpRequestMessage request)
     {
+        // No transaction can be open: nothing to check, and no need to describe the request or touch its options.
+        if (!SideEffects.IsGuardActive) return;
         if (request.Options.TryGetValue(CheckedKey, out var done) && done) return;
         SideEffects.Check(SideEffectCategory.Http, Describe(request));
         request.Options.Set(CheckedKey, true);

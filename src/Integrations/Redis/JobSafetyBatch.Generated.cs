@@ -695,19 +695,19 @@ public sealed partial class JobSafetyBatch
 
     global::System.Threading.Tasks.Task<long> global::StackExchange.Redis.IDatabaseAsync.ListLeftPushAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.RedisValue value, global::StackExchange.Redis.When when, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("ListLeftPushAsync", key));
+        CheckEnqueue("ListLeftPushAsync", key);
         return _inner.ListLeftPushAsync(key, value, when, flags);
     }
 
     global::System.Threading.Tasks.Task<long> global::StackExchange.Redis.IDatabaseAsync.ListLeftPushAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.RedisValue[] values, global::StackExchange.Redis.When when, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("ListLeftPushAsync", key));
+        CheckEnqueue("ListLeftPushAsync", key);
         return _inner.ListLeftPushAsync(key, values, when, flags);
     }
 
     global::System.Threading.Tasks.Task<long> global::StackExchange.Redis.IDatabaseAsync.ListLeftPushAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.RedisValue[] values, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("ListLeftPushAsync", key));
+        CheckEnqueue("ListLeftPushAsync", key);
         return _inner.ListLeftPushAsync(key, values, flags);
     }
 
@@ -718,13 +718,13 @@ public sealed partial class JobSafetyBatch
 
     global::System.Threading.Tasks.Task<global::StackExchange.Redis.RedisValue> global::StackExchange.Redis.IDatabaseAsync.ListMoveAsync(global::StackExchange.Redis.RedisKey sourceKey, global::StackExchange.Redis.RedisKey destinationKey, global::StackExchange.Redis.ListSide sourceSide, global::StackExchange.Redis.ListSide destinationSide, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("ListMoveAsync", sourceKey));
+        CheckEnqueue("ListMoveAsync", sourceKey);
         return _inner.ListMoveAsync(sourceKey, destinationKey, sourceSide, destinationSide, flags);
     }
 
     global::System.Threading.Tasks.Task<global::StackExchange.Redis.RedisValue[]> global::StackExchange.Redis.IDatabaseAsync.ListMoveAsync(global::StackExchange.Redis.RedisKey sourceKey, global::StackExchange.Redis.RedisKey destinationKey, global::StackExchange.Redis.ListSide sourceSide, global::StackExchange.Redis.ListSide destinationSide, long count, global::StackExchange.Redis.ListMoveCount mode, global::StackExchange.Redis.ListMoveOrder order, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("ListMoveAsync", sourceKey));
+        CheckEnqueue("ListMoveAsync", sourceKey);
         return _inner.ListMoveAsync(sourceKey, destinationKey, sourceSide, destinationSide, count, mode, order, flags);
     }
 
@@ -759,25 +759,25 @@ public sealed partial class JobSafetyBatch
 
     global::System.Threading.Tasks.Task<global::StackExchange.Redis.RedisValue> global::StackExchange.Redis.IDatabaseAsync.ListRightPopLeftPushAsync(global::StackExchange.Redis.RedisKey source, global::StackExchange.Redis.RedisKey destination, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("ListRightPopLeftPushAsync", source));
+        CheckEnqueue("ListRightPopLeftPushAsync", source);
         return _inner.ListRightPopLeftPushAsync(source, destination, flags);
     }
 
     global::System.Threading.Tasks.Task<long> global::StackExchange.Redis.IDatabaseAsync.ListRightPushAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.RedisValue value, global::StackExchange.Redis.When when, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("ListRightPushAsync", key));
+        CheckEnqueue("ListRightPushAsync", key);
         return _inner.ListRightPushAsync(key, value, when, flags);
     }
 
     global::System.Threading.Tasks.Task<long> global::StackExchange.Redis.IDatabaseAsync.ListRightPushAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.RedisValue[] values, global::StackExchange.Redis.When when, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("ListRightPushAsync", key));
+        CheckEnqueue("ListRightPushAsync", key);
         return _inner.ListRightPushAsync(key, values, when, flags);
     }
 
     global::System.Threading.Tasks.Task<long> global::StackExchange.Redis.IDatabaseAsync.ListRightPushAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.RedisValue[] values, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("ListRightPushAsync", key));
+        CheckEnqueue("ListRightPushAsync", key);
         return _inner.ListRightPushAsync(key, values, flags);
     }
 
@@ -818,7 +818,7 @@ public sealed partial class JobSafetyBatch
 
     global::System.Threading.Tasks.Task<long> global::StackExchange.Redis.IDatabaseAsync.PublishAsync(global::StackExchange.Redis.RedisChannel channel, global::StackExchange.Redis.RedisValue message, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("PublishAsync", channel));
+        CheckEnqueue("PublishAsync", channel);
         return _inner.PublishAsync(channel, message, flags);
     }
 
@@ -1265,49 +1265,49 @@ public sealed partial class JobSafetyBatch
 
     global::System.Threading.Tasks.Task<global::StackExchange.Redis.RedisValue> global::StackExchange.Redis.IDatabaseAsync.StreamAddAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.RedisValue streamField, global::StackExchange.Redis.RedisValue streamValue, global::StackExchange.Redis.RedisValue? messageId, int? maxLength, bool useApproximateMaxLength, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("StreamAddAsync", key));
+        CheckEnqueue("StreamAddAsync", key);
         return _inner.StreamAddAsync(key, streamField, streamValue, messageId, maxLength, useApproximateMaxLength, flags);
     }
 
     global::System.Threading.Tasks.Task<global::StackExchange.Redis.RedisValue> global::StackExchange.Redis.IDatabaseAsync.StreamAddAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.NameValueEntry[] streamPairs, global::StackExchange.Redis.RedisValue? messageId, int? maxLength, bool useApproximateMaxLength, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("StreamAddAsync", key));
+        CheckEnqueue("StreamAddAsync", key);
         return _inner.StreamAddAsync(key, streamPairs, messageId, maxLength, useApproximateMaxLength, flags);
     }
 
     global::System.Threading.Tasks.Task<global::StackExchange.Redis.RedisValue> global::StackExchange.Redis.IDatabaseAsync.StreamAddAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.RedisValue streamField, global::StackExchange.Redis.RedisValue streamValue, global::StackExchange.Redis.RedisValue? messageId, long? maxLength, bool useApproximateMaxLength, long? limit, global::StackExchange.Redis.StreamTrimMode trimMode, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("StreamAddAsync", key));
+        CheckEnqueue("StreamAddAsync", key);
         return _inner.StreamAddAsync(key, streamField, streamValue, messageId, maxLength, useApproximateMaxLength, limit, trimMode, flags);
     }
 
     global::System.Threading.Tasks.Task<global::StackExchange.Redis.RedisValue> global::StackExchange.Redis.IDatabaseAsync.StreamAddAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.NameValueEntry[] streamPairs, global::StackExchange.Redis.RedisValue? messageId, long? maxLength, bool useApproximateMaxLength, long? limit, global::StackExchange.Redis.StreamTrimMode trimMode, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("StreamAddAsync", key));
+        CheckEnqueue("StreamAddAsync", key);
         return _inner.StreamAddAsync(key, streamPairs, messageId, maxLength, useApproximateMaxLength, limit, trimMode, flags);
     }
 
     global::System.Threading.Tasks.Task<global::StackExchange.Redis.RedisValue> global::StackExchange.Redis.IDatabaseAsync.StreamAddAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.RedisValue streamField, global::StackExchange.Redis.RedisValue streamValue, global::StackExchange.Redis.StreamIdempotentId idempotentId, long? maxLength, bool useApproximateMaxLength, long? limit, global::StackExchange.Redis.StreamTrimMode trimMode, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("StreamAddAsync", key));
+        CheckEnqueue("StreamAddAsync", key);
         return _inner.StreamAddAsync(key, streamField, streamValue, idempotentId, maxLength, useApproximateMaxLength, limit, trimMode, flags);
     }
 
     global::System.Threading.Tasks.Task<global::StackExchange.Redis.RedisValue> global::StackExchange.Redis.IDatabaseAsync.StreamAddAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.NameValueEntry[] streamPairs, global::StackExchange.Redis.StreamIdempotentId idempotentId, long? maxLength, bool useApproximateMaxLength, long? limit, global::StackExchange.Redis.StreamTrimMode trimMode, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("StreamAddAsync", key));
+        CheckEnqueue("StreamAddAsync", key);
         return _inner.StreamAddAsync(key, streamPairs, idempotentId, maxLength, useApproximateMaxLength, limit, trimMode, flags);
     }
 
     global::System.Threading.Tasks.Task<global::StackExchange.Redis.RedisValue> global::StackExchange.Redis.IDatabaseAsync.StreamAddAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.RedisValue streamField, global::StackExchange.Redis.RedisValue streamValue, global::StackExchange.Redis.StreamAddOptions options, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("StreamAddAsync", key));
+        CheckEnqueue("StreamAddAsync", key);
         return _inner.StreamAddAsync(key, streamField, streamValue, options, flags);
     }
 
     global::System.Threading.Tasks.Task<global::StackExchange.Redis.RedisValue> global::StackExchange.Redis.IDatabaseAsync.StreamAddAsync(global::StackExchange.Redis.RedisKey key, global::StackExchange.Redis.NameValueEntry[] streamPairs, global::StackExchange.Redis.StreamAddOptions options, global::StackExchange.Redis.CommandFlags flags)
     {
-        SideEffects.Check(SideEffectCategory.Enqueue, Target("StreamAddAsync", key));
+        CheckEnqueue("StreamAddAsync", key);
         return _inner.StreamAddAsync(key, streamPairs, options, flags);
     }
 

@@ -30,6 +30,18 @@ public sealed partial class JobSafetyDatabase : IDatabase
     private static string Target(string operation, RedisKey key) => "Redis " + operation + " " + (string?)key;
 
     private static string Target(string operation, RedisChannel channel) => "Redis " + operation + " " + (string?)channel;
+
+    /// <summary>Checks an enqueue; the target string is built only when a transaction might be open.</summary>
+    private static void CheckEnqueue(string operation, RedisKey key)
+    {
+        if (SideEffects.IsGuardActive) SideEffects.Check(SideEffectCategory.Enqueue, Target(operation, key));
+    }
+
+    /// <summary>Checks an enqueue; the target string is built only when a transaction might be open.</summary>
+    private static void CheckEnqueue(string operation, RedisChannel channel)
+    {
+        if (SideEffects.IsGuardActive) SideEffects.Check(SideEffectCategory.Enqueue, Target(operation, channel));
+    }
 }
 
 /// <summary>Registration of the StackExchange.Redis guard.</summary>
@@ -59,6 +71,18 @@ public sealed partial class JobSafetyBatch : IBatch
     private static string Target(string operation, RedisKey key) => "Redis " + operation + " " + (string?)key;
 
     private static string Target(string operation, RedisChannel channel) => "Redis " + operation + " " + (string?)channel;
+
+    /// <summary>Checks an enqueue; the target string is built only when a transaction might be open.</summary>
+    private static void CheckEnqueue(string operation, RedisKey key)
+    {
+        if (SideEffects.IsGuardActive) SideEffects.Check(SideEffectCategory.Enqueue, Target(operation, key));
+    }
+
+    /// <summary>Checks an enqueue; the target string is built only when a transaction might be open.</summary>
+    private static void CheckEnqueue(string operation, RedisChannel channel)
+    {
+        if (SideEffects.IsGuardActive) SideEffects.Check(SideEffectCategory.Enqueue, Target(operation, channel));
+    }
 }
 
 /// <summary>A guarded Redis MULTI/EXEC <see cref="ITransaction"/>, returned by <see cref="JobSafetyDatabase"/>'s
@@ -78,4 +102,16 @@ public sealed partial class JobSafetyTransaction : ITransaction
     private static string Target(string operation, RedisKey key) => "Redis " + operation + " " + (string?)key;
 
     private static string Target(string operation, RedisChannel channel) => "Redis " + operation + " " + (string?)channel;
+
+    /// <summary>Checks an enqueue; the target string is built only when a transaction might be open.</summary>
+    private static void CheckEnqueue(string operation, RedisKey key)
+    {
+        if (SideEffects.IsGuardActive) SideEffects.Check(SideEffectCategory.Enqueue, Target(operation, key));
+    }
+
+    /// <summary>Checks an enqueue; the target string is built only when a transaction might be open.</summary>
+    private static void CheckEnqueue(string operation, RedisChannel channel)
+    {
+        if (SideEffects.IsGuardActive) SideEffects.Check(SideEffectCategory.Enqueue, Target(operation, channel));
+    }
 }

@@ -18,6 +18,13 @@ public static class SideEffects
         SideEffectGuard.CheckSlow(new SideEffect(category, target));
     }
 
+    /// <summary>Fast-path query for interceptors: false when no transaction can be open on this flow (no tracked transaction,
+    /// no ambient <see cref="System.Transactions.Transaction"/>), in which case every <c>Check</c> would return at once.
+    /// Test it before building an expensive target string: <c>if (SideEffects.IsGuardActive) SideEffects.Check(category, Describe(x));</c>.
+    /// Same cost as a <c>Check</c> with no transaction open (one AsyncLocal read, one <c>Transaction.Current</c> read, no
+    /// allocation). True does not mean a check will flag: call <c>Check</c> (or <see cref="WouldBeFlagged"/>) to decide.</summary>
+    public static bool IsGuardActive => TransactionTracker.MightBeInTransaction();
+
     /// <summary>Checks a side effect that is about to happen; see <see cref="Check(SideEffectCategory, string)"/>.</summary>
     /// <param name="sideEffect">The side effect.</param>
     /// <exception cref="NonAtomicSideEffectException">Throw mode, and the effect is not atomic with the open transaction.</exception>
