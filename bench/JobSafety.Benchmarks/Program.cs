@@ -6,12 +6,33 @@ using JobSafety.Benchmarks;
 // Modes:
 //   --analyzers [--quick]   interleaved analyzer overhead: ratio, per-analyzer execution time, growth 250..2000 files
 //   --telemetry             same as --analyzers (old name)
+//   --probe [files] [rounds] where the analyzers' cost comes from: no-op analyzers per callback kind vs each analyzer
 //   --e2e [--quick]         interleaved end to end on PostgreSQL: raw Npgsql vs the JobSafety wrapper (0 / 5 AfterCommit)
 //   anything else           BenchmarkDotNet (e.g. --filter '*GuardNoTransaction*'); --quick uses a short job
 var quick = args.Contains("--quick");
 if (args.Contains("--analyzers") || args.Contains("--telemetry"))
 {
     await AnalyzerOverheadHarness.RunAsync(quick, Console.Out);
+    return;
+}
+
+if (args.Contains("--probe"))
+{
+    var numbers = args.Where(a => int.TryParse(a, out _)).Select(int.Parse).ToArray();
+    await AnalyzerProbe.RunAsync(numbers.Length > 0 ? numbers[0] : 500, numbers.Length > 1 ? numbers[1] : 3, Console.Out);
+    return;
+}
+
+if (args.Contains("--profile"))
+{
+    // For a profiler: only JobSafety's analyzers, again and again, on one compilation.
+    var numbers = args.Where(a => int.TryParse(a, out _)).Select(int.Parse).ToArray();
+    var compilation = AnalyzerOverheadBenchmarks.CreateCompilation(numbers.Length > 0 ? numbers[0] : 300, CorpusKind.Diagnostic);
+    for (var i = 0; i < (numbers.Length > 1 ? numbers[1] : 20); i++)
+    {
+        await AnalyzerOverheadBenchmarks.Analyze(compilation, AnalyzerOverheadBenchmarks.AllJobSafety());
+    }
+
     return;
 }
 

@@ -28,6 +28,8 @@ internal sealed class JobSafetyCompilationContext
 
     public TransactionSymbols Symbols { get; }
 
+    public Compilation Compilation => _compilation;
+
     public Configured For(SyntaxTree tree)
     {
         if (_byTree.TryGetValue(tree, out var configured))

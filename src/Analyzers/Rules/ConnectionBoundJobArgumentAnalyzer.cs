@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -62,15 +64,130 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(
-                operationContext => Guard.Run(() => Analyze(operationContext, jobTypes, boundTypes, expressionType)),
-                OperationKind.Invocation);
+            // The names of the job-creating methods that take an expression (Enqueue, Schedule, AddOrUpdate...). A file
+            // that never calls one by name costs a text scan; no method body is bound for it (see SideEffectInTransactionAnalyzer).
+            var names = JobMethodNames(jobTypes, expressionType);
+            if (names.Count == 0)
+            {
+                return;
+            }
+
+            var compilation = start.Compilation;
+            start.RegisterSyntaxTreeAction(treeContext => Guard.Run(() =>
+            {
+                var tree = treeContext.Tree;
+                if (!compilation.ContainsSyntaxTree(tree))
+                {
+                    return;
+                }
+
+                // Each occurrence of a job method's name in the text, looked up in the tree: no walk over the whole tree
+                // (an ordinary file with a queue.Enqueue(...) costs a text search and one token lookup).
+                var text = tree.GetText(treeContext.CancellationToken).ToString();
+                SyntaxNode? root = null;
+                SemanticModel? model = null;
+                foreach (var name in names)
+                {
+                    for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+                    {
+                        root ??= tree.GetRoot(treeContext.CancellationToken);
+                        var invocation = CandidateAt(root, at, name);
+                        if (invocation is null || (treeContext.FilterSpan is { } filter && !filter.IntersectsWith(invocation.Span)))
+                        {
+                            continue;
+                        }
+
+                        Guard.Run(() =>
+                        {
+#pragma warning disable RS1030 // On purpose: only the few candidate calls are bound; the driver hands out the same cached model.
+                            model ??= compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                            if (model.GetOperation(invocation, treeContext.CancellationToken) is IInvocationOperation operation)
+                            {
+                                Analyze(treeContext.ReportDiagnostic, operation, jobTypes, boundTypes, expressionType);
+                            }
+                        });
+                    }
+                }
+            }));
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, ImmutableArray<INamedTypeSymbol> jobTypes, ImmutableArray<INamedTypeSymbol> boundTypes, INamedTypeSymbol expressionType)
+    private static HashSet<string> JobMethodNames(ImmutableArray<INamedTypeSymbol> jobTypes, INamedTypeSymbol expressionType)
     {
-        var invocation = (IInvocationOperation)context.Operation;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in jobTypes)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                if (member is not IMethodSymbol method || names.Contains(method.Name))
+                {
+                    continue;
+                }
+
+                foreach (var parameter in method.Parameters)
+                {
+                    if (parameter.Type is INamedTypeSymbol { IsGenericType: true } named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, expressionType))
+                    {
+                        names.Add(method.Name);
+                        break;
+                    }
+                }
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// The call whose method name is the identifier at <paramref name="position"/>, when it is one of the job methods' names
+    /// and the call has a lambda argument: <c>x.Enqueue(() => …)</c>, <c>Enqueue&lt;T&gt;(x => …)</c>, <c>x?.Schedule(…)</c>.
+    /// </summary>
+    private static InvocationExpressionSyntax? CandidateAt(SyntaxNode root, int position, string name)
+    {
+        var token = root.FindToken(position);
+        if (token.SpanStart != position || token.ValueText != name || token.Parent is not SimpleNameSyntax simple)
+        {
+            return null;
+        }
+
+        var invocation = simple.Parent switch
+        {
+            MemberAccessExpressionSyntax member when member.Name == simple => member.Parent as InvocationExpressionSyntax,
+            MemberBindingExpressionSyntax binding when binding.Name == simple => binding.Parent as InvocationExpressionSyntax,
+            InvocationExpressionSyntax direct => direct,
+            _ => null,
+        };
+
+        if (invocation is null || invocation.Expression is not (MemberAccessExpressionSyntax or MemberBindingExpressionSyntax or SimpleNameSyntax))
+        {
+            return null;
+        }
+
+        if (invocation.Expression is SimpleNameSyntax && invocation.Expression != simple)
+        {
+            return null;
+        }
+
+        foreach (var argument in invocation.ArgumentList.Arguments)
+        {
+            var expression = argument.Expression;
+            while (expression is ParenthesizedExpressionSyntax or CastExpressionSyntax)
+            {
+                expression = expression is ParenthesizedExpressionSyntax p ? p.Expression : ((CastExpressionSyntax)expression).Expression;
+            }
+
+            if (expression is AnonymousFunctionExpressionSyntax)
+            {
+                return invocation;
+            }
+        }
+
+        return null;
+    }
+
+    private static void Analyze(Action<Diagnostic> report, IInvocationOperation invocation, ImmutableArray<INamedTypeSymbol> jobTypes, ImmutableArray<INamedTypeSymbol> boundTypes, INamedTypeSymbol expressionType)
+    {
         var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
         if (!IsOneOf(method.ContainingType, jobTypes))
         {
@@ -105,7 +222,7 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
 
                 foreach (var jobArgument in jobCall.Arguments)
                 {
-                    ReportBoundReferences(context, jobArgument.Value, jobCall, boundTypes, function);
+                    ReportBoundReferences(report, jobArgument.Value, jobCall, boundTypes, function);
                 }
             }
         }
@@ -116,7 +233,7 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
     /// value: <c>Process(db.Orders.Count())</c> passes a number, <c>Process(conn)</c> passes the connection.
     /// So the argument's own type is what matters.
     /// </summary>
-    private static void ReportBoundReferences(OperationAnalysisContext context, IOperation value, IInvocationOperation jobCall, ImmutableArray<INamedTypeSymbol> boundTypes, IAnonymousFunctionOperation function)
+    private static void ReportBoundReferences(Action<Diagnostic> report, IOperation value, IInvocationOperation jobCall, ImmutableArray<INamedTypeSymbol> boundTypes, IAnonymousFunctionOperation function)
     {
         while (value is IConversionOperation conversion)
         {
@@ -144,7 +261,7 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
 
         var job = (jobCall.TargetMethod.ContainingType?.Name is { } typeName ? typeName + "." : string.Empty) + jobCall.TargetMethod.Name;
         var message = $"'{name}' ({kind}) is passed to the background job '{job}': the job runs later, on another thread or server, where this {kind} is closed, disposed or serialized into garbage. Pass the identifiers the job needs and let the job open its own connection.";
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ConnectionBoundJobArgument, value.Syntax.GetLocation(), message));
+        report(Diagnostic.Create(DiagnosticDescriptors.ConnectionBoundJobArgument, value.Syntax.GetLocation(), message));
     }
 
     private static bool IsLambdaParameter(IParameterSymbol parameter, IAnonymousFunctionOperation function) =>

@@ -44,6 +44,11 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
     {
         var shared = new JobSafetyCompilationContext(context.Compilation, context.Options.AnalyzerConfigOptionsProvider);
 
+        // Everything runs from a syntax tree action on purpose. An operation or semantic-model callback makes the
+        // driver bind every method body of the compilation (and build its operation tree) before asking us anything,
+        // although almost no method of a code base can open a transaction. Here a file costs one text scan unless it
+        // mentions a transaction or a transaction helper; then only its candidate methods are bound, through the
+        // compilation's semantic model (shared with the driver's cache), and get a control-flow graph.
         context.RegisterSyntaxTreeAction(treeContext => Guard.Run(() =>
         {
             var configured = shared.For(treeContext.Tree);
@@ -55,35 +60,74 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                     treeContext.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidOption, location, error + $" (first seen for '{System.IO.Path.GetFileName(treeContext.Tree.FilePath)}')"));
                 }
             }
+
+            if (shared.Symbols.IsValid)
+            {
+                AnalyzeTree(treeContext, shared, configured);
+            }
         }));
-
-        if (!shared.Symbols.IsValid)
-        {
-            return;
-        }
-
-        context.RegisterOperationBlockStartAction(blockContext => Guard.Run(() => OnBlockStart(blockContext, shared)));
     }
 
-    private static void OnBlockStart(OperationBlockStartAnalysisContext context, JobSafetyCompilationContext shared)
+    private static void AnalyzeTree(SyntaxTreeAnalysisContext context, JobSafetyCompilationContext shared, JobSafetyCompilationContext.Configured configured)
     {
-        if (context.OwningSymbol is not IMethodSymbol owner)
+        var tree = context.Tree;
+        // No transaction word and no call to a helper that may open one in the file: nothing to analyse (most files stop here).
+        if (!configured.Prefilter.MayOpenRegion(tree) || !shared.Compilation.ContainsSyntaxTree(tree))
         {
             return;
         }
 
-        var tree = context.OperationBlocks.FirstOrDefault()?.Syntax.SyntaxTree;
-        if (tree is null)
+        SemanticModel? model = null;
+        var probe = new StartProbe(shared.Symbols, configured);
+        foreach (var candidate in CodeBlocks.In(tree.GetRoot(context.CancellationToken)))
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (context.FilterSpan is { } filter && !filter.IntersectsWith(candidate.Declaration.Span))
+            {
+                continue;
+            }
+
+            // The same test per method: its parameters and body (not its name).
+            if (!candidate.MayOpenRegion(configured.Prefilter))
+            {
+                continue;
+            }
+
+            // One method's failure (half-typed code) must not cost the rest of the file its analysis.
+            Guard.Run(() =>
+            {
+#pragma warning disable RS1030 // On purpose (see OnCompilationStart): the driver hands out the same cached model.
+                model ??= shared.Compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                AnalyzeBlock(context, model, candidate, shared, configured, probe);
+            });
+        }
+    }
+
+    private static void AnalyzeBlock(SyntaxTreeAnalysisContext context, SemanticModel model, CodeBlocks.Candidate candidate, JobSafetyCompilationContext shared, JobSafetyCompilationContext.Configured configured, StartProbe probe)
+    {
+        var owner = candidate.GetOwner(model, context.CancellationToken);
+        if (owner is null || CodeBlocks.IsGeneratedCode(owner))
         {
             return;
         }
 
-        var configured = shared.For(tree);
+        var root = model.GetOperation(candidate.Body, context.CancellationToken);
+        while (root?.Parent is not null)
+        {
+            root = root.Parent;
+        }
 
+        if (root is not (IMethodBodyBaseOperation or IBlockOperation))
+        {
+            return;
+        }
+
+        var symbols = shared.Symbols;
         var relevant = false;
         foreach (var parameter in owner.Parameters)
         {
-            if (shared.Symbols.IsTransactionType(parameter.Type))
+            if (symbols.IsTransactionType(parameter.Type))
             {
                 relevant = true;
                 break;
@@ -92,73 +136,41 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
 
         if (!relevant)
         {
-            // No transaction word and no call to a helper that may open one, in the file, then in the method:
-            // nothing to analyse (most methods of a code base stop here).
-            if (!configured.Prefilter.MayOpenRegion(tree))
+            foreach (var operation in root.Descendants())
             {
-                return;
-            }
-
-            var any = false;
-            foreach (var block in context.OperationBlocks)
-            {
-                if (configured.Prefilter.MayOpenRegion(block.Syntax))
+                if (operation.Kind is OperationKind.Invocation or OperationKind.ObjectCreation or OperationKind.AnonymousFunction
+                    && probe.MayOpenRegion(operation))
                 {
-                    any = true;
+                    relevant = true;
                     break;
                 }
             }
-
-            if (!any)
-            {
-                return;
-            }
         }
-        var symbols = shared.Symbols;
-        var regionsProbe = new StartProbe(symbols, configured);
 
-        context.RegisterOperationAction(
-            operationContext =>
-            {
-                if (!relevant && Guard.Run(() => regionsProbe.MayOpenRegion(operationContext.Operation), false))
-                {
-                    relevant = true;
-                }
-            },
-            OperationKind.Invocation,
-            OperationKind.ObjectCreation,
-            OperationKind.AnonymousFunction);
-
-        context.RegisterOperationBlockEndAction(endContext => Guard.Run(() =>
+        if (!relevant)
         {
-            if (!relevant)
-            {
-                return;
-            }
+            return;
+        }
 
-            var seen = new HashSet<IOperation>();
-            foreach (var block in endContext.OperationBlocks)
-            {
-                var root = block;
-                while (root.Parent is not null)
-                {
-                    root = root.Parent;
-                }
+        var graph = root switch
+        {
+            IMethodBodyOperation body => ControlFlowGraph.Create(body, context.CancellationToken),
+            IConstructorBodyOperation body => ControlFlowGraph.Create(body, context.CancellationToken),
+            IBlockOperation block => ControlFlowGraph.Create(block, context.CancellationToken),
+            _ => null,
+        };
 
-                if (root is not (IMethodBodyBaseOperation or IBlockOperation or IAnonymousFunctionOperation) || !seen.Add(root))
-                {
-                    continue;
-                }
+        if (graph is null)
+        {
+            return;
+        }
 
-                var graph = endContext.GetControlFlowGraph(block);
-                configured.Summaries.CancellationToken = endContext.CancellationToken;
-                var regions = RegionAnalysis.Run(graph, owner, symbols, configured.Summaries, endContext.CancellationToken);
-                Report(endContext, regions, configured, symbols);
-            }
-        }));
+        configured.Summaries.CancellationToken = context.CancellationToken;
+        var regions = RegionAnalysis.Run(graph, owner, symbols, configured.Summaries, context.CancellationToken);
+        Report(context.ReportDiagnostic, regions, configured, symbols);
     }
 
-    private static void Report(OperationBlockAnalysisContext context, RegionAnalysis regions, JobSafetyCompilationContext.Configured configured, TransactionSymbols symbols)
+    private static void Report(Action<Diagnostic> report, RegionAnalysis regions, JobSafetyCompilationContext.Configured configured, TransactionSymbols symbols)
     {
         if (regions.Hits.Count == 0)
         {
@@ -195,7 +207,7 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                ReportOne(context, invocation, effect, ImmutableArray<string>.Empty, regions.FirstSite(mask));
+                ReportOne(report, invocation, effect, ImmutableArray<string>.Empty, regions.FirstSite(mask));
                 continue;
             }
 
@@ -221,7 +233,7 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                ReportOne(context, invocation, path.Effect, path.Chain, regions.FirstSite(mask));
+                ReportOne(report, invocation, path.Effect, path.Chain, regions.FirstSite(mask));
             }
         }
     }
@@ -295,7 +307,7 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
             && !type.Locations.Any(l => l.IsInSource);
     }
 
-    private static void ReportOne(OperationBlockAnalysisContext context, IInvocationOperation invocation, SideEffect effect, ImmutableArray<string> chain, TransactionSite site)
+    private static void ReportOne(Action<Diagnostic> report, IInvocationOperation invocation, SideEffect effect, ImmutableArray<string> chain, TransactionSite site)
     {
         var subject = chain.IsDefaultOrEmpty
             ? $"'{effect.DisplayName}'"
@@ -307,7 +319,7 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
             .Add(ThroughCallProperty, chain.IsDefaultOrEmpty ? "false" : "true");
 
         var additional = site.Syntax.SyntaxTree == invocation.Syntax.SyntaxTree ? new[] { site.Location } : Array.Empty<Location>();
-        context.ReportDiagnostic(Diagnostic.Create(
+        report(Diagnostic.Create(
             DiagnosticDescriptors.ForCategory(effect.Category),
             invocation.Syntax.GetLocation(),
             additional,
