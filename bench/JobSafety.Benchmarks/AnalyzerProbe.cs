@@ -37,6 +37,7 @@ public static class AnalyzerProbe
 
         var cpu = sets.Select(_ => new List<double>()).ToArray();
         var wall = sets.Select(_ => new List<double>()).ToArray();
+        var allocated = sets.Select(_ => new List<double>()).ToArray();
         var diagnostics = new int[sets.Length];
         for (var round = 0; round < rounds; round++)
         {
@@ -46,11 +47,13 @@ public static class AnalyzerProbe
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 GC.Collect();
+                var a0 = GC.GetTotalAllocatedBytes(true);
                 var c0 = Environment.CpuUsage.TotalTime;
                 var sw = Stopwatch.StartNew();
                 var result = await AnalyzerOverheadBenchmarks.Analyze(compilation, sets[i].Create());
                 wall[i].Add(sw.Elapsed.TotalMilliseconds);
                 cpu[i].Add((Environment.CpuUsage.TotalTime - c0).TotalMilliseconds);
+                allocated[i].Add((GC.GetTotalAllocatedBytes(true) - a0) / 1048576.0);
                 diagnostics[i] = result.Length;
             }
         }
@@ -63,7 +66,7 @@ public static class AnalyzerProbe
         {
             var mc = AnalyzerOverheadHarness.Median(cpu[i]);
             var mw = AnalyzerOverheadHarness.Median(wall[i]);
-            output.WriteLine(string.Format(c, "  {0,-40} cpu {1,8:F0} ms ({2:F3})  wall {3,8:F0} ms ({4:F3})  diagnostics {5}", sets[i].Name, mc, mc / baseCpu, mw, mw / baseWall, diagnostics[i]));
+            output.WriteLine(string.Format(c, "  {0,-40} cpu {1,8:F0} ms ({2:F3})  wall {3,8:F0} ms ({4:F3})  allocated {5,8:F1} MB  diagnostics {6}", sets[i].Name, mc, mc / baseCpu, mw, mw / baseWall, AnalyzerOverheadHarness.Median(allocated[i]), diagnostics[i]));
         }
     }
 

@@ -61,10 +61,7 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            if (shared.Symbols.IsValid)
-            {
-                AnalyzeTree(treeContext, shared, configured);
-            }
+            AnalyzeTree(treeContext, shared, configured);
         }));
     }
 
@@ -72,7 +69,7 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
     {
         var tree = context.Tree;
         // No transaction word and no call to a helper that may open one in the file: nothing to analyse (most files stop here).
-        if (!configured.Prefilter.MayOpenRegion(tree) || !shared.Compilation.ContainsSyntaxTree(tree))
+        if (!configured.Prefilter.MayOpenRegion(tree) || !shared.Compilation.ContainsSyntaxTree(tree) || !shared.Symbols.IsValid)
         {
             return;
         }
