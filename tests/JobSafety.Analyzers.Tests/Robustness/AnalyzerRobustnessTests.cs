@@ -42,17 +42,19 @@ public class AnalyzerRobustnessTests(ITestOutputHelper output)
         var sources = Corpus().Where(s => s.Text.Contains("Transaction", StringComparison.Ordinal) || s.Text.Contains("Enqueue", StringComparison.Ordinal)).ToList();
         var random = new Random(20261123);
         var variants = new List<(string Name, string Text)>();
+        // JOBSAFETY_ROBUSTNESS_SCALE=N multiplies the variants for a long local sweep (the suite runs scale 1).
+        var scale = int.TryParse(Environment.GetEnvironmentVariable("JOBSAFETY_ROBUSTNESS_SCALE"), out var s) && s > 1 ? s : 1;
         foreach (var (name, text) in sources)
         {
             // Cut the file at evenly spaced points (typing stopped there) ...
-            for (var i = 1; i <= 6; i++)
+            for (var i = 1; i <= 6 * scale; i++)
             {
-                variants.Add(($"{name}@cut{i}", text.Substring(0, text.Length * i / 7)));
+                variants.Add(($"{name}@cut{i}", text.Substring(0, text.Length * i / (6 * scale + 1))));
             }
 
             // ... and delete a few tokens (an edit in progress).
             var tokens = CSharpSyntaxTree.ParseText(text).GetRoot().DescendantTokens().Where(t => t.Span.Length > 0).ToList();
-            for (var i = 0; i < 4 && tokens.Count > 0; i++)
+            for (var i = 0; i < 4 * scale && tokens.Count > 0; i++)
             {
                 var token = tokens[random.Next(tokens.Count)];
                 variants.Add(($"{name}@del{i}", text.Remove(token.SpanStart, token.Span.Length)));
