@@ -13,23 +13,5 @@ public static class AnalyzerReferences
         "Microsoft.Extensions.Options", "Microsoft.Extensions.DependencyInjection.Abstractions",
     };
 
-    public static IReadOnlyList<MetadataReference> Load()
-    {
-        var runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var packs = Path.GetFullPath(Path.Combine(runtimeDir, "..", "..", "..", "packs", "Microsoft.NETCore.App.Ref"));
-        var tfm = "net" + Environment.Version.Major + ".0";
-        var refDir = Directory.Exists(packs)
-            ? Directory.GetDirectories(packs).Select(d => Path.Combine(d, "ref", tfm)).Where(Directory.Exists).OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
-            : null;
-        var framework = refDir is not null
-            ? Directory.GetFiles(refDir, "*.dll")
-            : Directory.GetFiles(runtimeDir, "System.*.dll").Append(Path.Combine(runtimeDir, "netstandard.dll")).ToArray();
-        var references = framework.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
-        foreach (var name in Libraries)
-        {
-            references.Add(MetadataReference.CreateFromFile(Path.Combine(AppContext.BaseDirectory, name + ".dll")));
-        }
-
-        return references;
-    }
+    public static IReadOnlyList<MetadataReference> Load() => JobSafety.Testing.ReferencePack.Load(Libraries, "JobSafety.Benchmarks.csproj");
 }
