@@ -63,6 +63,24 @@ internal static class CodeBlocks
         }
     }
 
+    /// <summary>The control-flow graph of a block, from any operation in it (null for roots that are not code blocks).</summary>
+    public static Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph? GraphOf(IOperation operation, CancellationToken cancellationToken)
+    {
+        var root = operation;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        return root switch
+        {
+            Microsoft.CodeAnalysis.Operations.IMethodBodyOperation body => Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph.Create(body, cancellationToken),
+            Microsoft.CodeAnalysis.Operations.IConstructorBodyOperation constructor => Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph.Create(constructor, cancellationToken),
+            Microsoft.CodeAnalysis.Operations.IBlockOperation block => Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph.Create(block, cancellationToken),
+            _ => null,
+        };
+    }
+
     /// <summary>
     /// True for a method (or any type around it) marked <c>[GeneratedCode]</c>: generated code is not analysed, as the
     /// driver does for operation callbacks (generated files are skipped before the tree action runs).

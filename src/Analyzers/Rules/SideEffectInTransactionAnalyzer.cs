@@ -149,13 +149,7 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var graph = root switch
-        {
-            IMethodBodyOperation body => ControlFlowGraph.Create(body, context.CancellationToken),
-            IConstructorBodyOperation body => ControlFlowGraph.Create(body, context.CancellationToken),
-            IBlockOperation block => ControlFlowGraph.Create(block, context.CancellationToken),
-            _ => null,
-        };
+        var graph = CodeBlocks.GraphOf(root, context.CancellationToken);
 
         if (graph is null)
         {

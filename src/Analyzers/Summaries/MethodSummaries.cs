@@ -817,22 +817,7 @@ internal sealed class MethodSummaries : IDelegateOracle
         }
     }
 
-    private ControlFlowGraph? GraphOf(IOperation operation)
-    {
-        var root = operation;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        return root switch
-        {
-            IMethodBodyOperation body => ControlFlowGraph.Create(body, CancellationToken),
-            IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor, CancellationToken),
-            IBlockOperation block => ControlFlowGraph.Create(block, CancellationToken),
-            _ => null,
-        };
-    }
+    private ControlFlowGraph? GraphOf(IOperation operation) => CodeBlocks.GraphOf(operation, CancellationToken);
 
     /// <summary>JobSafety's own AfterCommit / AfterRollback family (known by name: the analyzers never reference the runtime).</summary>
     private static bool IsRuntimeDeferral(IMethodSymbol method)
