@@ -51,6 +51,12 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
+            // Without a reference to Hangfire.Core (most projects) not even a type lookup.
+            if (!ReferencesHangfire(start.Compilation))
+            {
+                return;
+            }
+
             var jobTypes = Resolve(start.Compilation, JobTypes);
             if (jobTypes.IsEmpty)
             {
@@ -111,6 +117,24 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
                 }
             }));
         });
+    }
+
+    private static bool ReferencesHangfire(Compilation compilation)
+    {
+        if (compilation.AssemblyName == "Hangfire.Core")
+        {
+            return true;
+        }
+
+        foreach (var identity in compilation.ReferencedAssemblyNames)
+        {
+            if (identity.Name == "Hangfire.Core")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static HashSet<string> JobMethodNames(ImmutableArray<INamedTypeSymbol> jobTypes, INamedTypeSymbol expressionType)
