@@ -417,7 +417,12 @@ internal sealed class MethodSummaries : IDelegateOracle
         var body = ResolveBody(method);
         if (body is null)
         {
-            return DelegateDisposition.RunsWhereInvoked;
+            // A library method that takes the delegate as a plain T (List<T>.Add, Queue<T>.Enqueue,
+            // Dictionary<K,V>.Add, a collection initializer) only stores it: it cannot call a T.
+            // A delegate's own Invoke (Func<T, TResult>.Invoke) is the exception: it hands T to code that may call it.
+            return method.MethodKind != MethodKind.DelegateInvoke && parameter.OriginalDefinition.Type is ITypeParameterSymbol
+                ? DelegateDisposition.Deferred
+                : DelegateDisposition.RunsWhereInvoked;
         }
 
         var ordinal = parameter.Ordinal;

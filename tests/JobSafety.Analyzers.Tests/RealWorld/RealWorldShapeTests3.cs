@@ -1,0 +1,70 @@
+using Verify = JobSafety.Analyzers.Tests.Infrastructure.AnalyzerVerifier<JobSafety.Analyzers.Rules.SideEffectInTransactionAnalyzer>;
+
+namespace JobSafety.Analyzers.Tests.RealWorld;
+
+/// <summary>
+/// Third batch of minimal reproductions (own names, own code) of real-world shapes mixing database
+/// transactions with side effects, from a precision/recall review. Positive and negative twins.
+/// </summary>
+public class RealWorldShapeTests3
+{
+    // Post-commit registers: lambdas put into a library collection (collection initializer, ICollection.Add,
+    // Queue.Enqueue, Dictionary.Add) are stored, not run: the library cannot call a T. They run when the
+    // method invokes them, here after the commit.
+    private const string PostCommitRegister = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using MassTransit;
+        using Npgsql;
+
+        public class AfterCommitRegister { public ICollection<Func<Task>> Handlers { get; } = new List<Func<Task>>(); }
+
+        public class InvoiceService
+        {
+            private readonly Queue<Func<Task>> _pending = new();
+            private readonly Dictionary<string, Func<Task>> _byName = new();
+
+            public async Task Issue(NpgsqlConnection conn, IPublishEndpoint bus, AfterCommitRegister register, int id)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                var callbacks = new List<Func<Task>> { () => bus.Publish(new { Issued = id }) };
+                register.Handlers.Add(() => bus.Publish(new { Registered = id }));
+                _pending.Enqueue(async () => await bus.Publish(new { Pending = id }));
+                _byName.Add("audit", () => bus.Publish(new { Audit = id }));
+                INSIDE
+                await tx.CommitAsync();
+                foreach (var callback in callbacks) await callback();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Lambdas_stored_in_collections_inside_the_region_are_not_reported() => Verify.VerifyAsync(
+        PostCommitRegister.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Direct_publish_next_to_stored_lambdas_is_reported() => Verify.VerifyAsync(
+        PostCommitRegister.Replace("INSIDE", "await {|#0:bus.Publish(new { Now = id })|};"),
+        Verify.Diagnostic("JS0001"));
+
+    // A lambda handed to a delegate (a retry runner passed in) is run by it: Func<T, TResult>.Invoke is not storage.
+    [Fact]
+    public Task Lambda_passed_to_a_delegate_parameter_inside_the_region_is_reported() => Verify.VerifyAsync("""
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Npgsql;
+
+        public class Sync
+        {
+            public async Task Push(NpgsqlConnection conn, HttpClient http, Func<Func<Task>, Task> retry)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await retry(() => {|#0:http.PostAsync("https://partner.invalid/push", null)|});
+                await tx.CommitAsync();
+            }
+        }
+        """,
+        Verify.Diagnostic("JS0003"));
+}
