@@ -812,6 +812,13 @@ internal sealed class RegionAnalysis
                 case IObjectCreationOperation or IInvocationOperation when !_siteByOperation.ContainsKey(operation):
                     TryAddStart(operation);
                     break;
+                case IPropertyReferenceOperation { Property.GetMethod: { } getter } property when !_siteByOperation.ContainsKey(operation)
+                    && _symbols.IsTransactionScope(property.Type) && IsSource(getter)
+                    && _oracle.GetTransactionEffect(getter).Begins is { } factoryKind:
+                    // A source property whose getter hands out a new TransactionScope (`TxHelper.Scope => new(...)`):
+                    // a factory like a method. A getter returning a scope kept in a field begins nothing.
+                    _siteByOperation[property] = AddSite(factoryKind, property.Syntax, property, null);
+                    break;
                 case ISimpleAssignmentOperation assignment:
                     BindValue(KeyOf(assignment.Target), assignment.Value);
                     if (assignment.Target is ILocalReferenceOperation { Local: { } local } && StoredLambda(assignment.Value) is { } lambda)

@@ -135,7 +135,7 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
         {
             foreach (var operation in root.Descendants())
             {
-                if (operation.Kind is OperationKind.Invocation or OperationKind.ObjectCreation or OperationKind.AnonymousFunction
+                if (operation.Kind is OperationKind.Invocation or OperationKind.ObjectCreation or OperationKind.AnonymousFunction or OperationKind.PropertyReference
                     && probe.MayOpenRegion(operation))
                 {
                     relevant = true;
@@ -362,6 +362,9 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                 case IObjectCreationOperation creation:
                     return _symbols.IsTransactionScope(creation.Type)
                         || (creation.Constructor is { } constructor && _configured.Summaries.GetTransactionEffect(constructor).Begins is not null);
+                case IPropertyReferenceOperation property:
+                    // `using var scope = Helper.NewScope;`: a source getter handing out a TransactionScope.
+                    return _symbols.IsTransactionScope(property.Type);
                 case IAnonymousFunctionOperation lambda:
                     foreach (var parameter in lambda.Symbol.Parameters)
                     {

@@ -67,4 +67,52 @@ public class RealWorldShapeTests3
         }
         """,
         Verify.Diagnostic("JS0003"));
+
+    // A static helper property that hands out a new TransactionScope on every read (`Helper.Scope => new(...)`),
+    // used as `using var scope = Helper.Scope;` across a service layer: a factory, like a method. A property
+    // that returns a scope kept in a field opens nothing at the caller.
+    private const string ScopeProperty = """
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using System.Transactions;
+
+        public static class ScopeHelper
+        {
+            public static TransactionScope NewScope => new(TransactionScopeAsyncFlowOption.Enabled);
+        }
+
+        public class FixtureScope
+        {
+            private readonly TransactionScope _scope = new(TransactionScopeAsyncFlowOption.Enabled);
+            public TransactionScope Current => _scope;
+        }
+
+        public class MenuService
+        {
+            private readonly HttpClient _http;
+            public MenuService(HttpClient http) { _http = http; }
+
+            public async Task Rename(int id)
+            {
+                using var scope = ScopeHelper.NewScope;
+                INSIDE
+                scope.Complete();
+            }
+
+            public async Task Touch(FixtureScope fixture)
+            {
+                var current = fixture.Current;
+                await _http.PostAsync("https://menu.invalid/touched", null);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Http_call_inside_a_scope_from_a_static_property_is_reported() => Verify.VerifyAsync(
+        ScopeProperty.Replace("INSIDE", "await {|#0:_http.PostAsync(\"https://menu.invalid/renamed\", null)|};"),
+        Verify.Diagnostic("JS0003"));
+
+    [Fact]
+    public Task Scope_property_without_side_effects_and_a_property_returning_a_held_scope_are_not_reported() => Verify.VerifyAsync(
+        ScopeProperty.Replace("INSIDE", "await Task.Yield();"));
 }
