@@ -415,7 +415,15 @@ internal sealed class RegionAnalysis
 
             if (block.BranchValue is not null)
             {
-                Walk(block.BranchValue, ref state, ref union, graph, record: true);
+                if (block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return && ReturnedLambda(block.BranchValue) is { } returned)
+                {
+                    // `return () => ...`: handed back to the caller, not run here (its own regions are still analysed).
+                    HandleDelegate(returned, returned.Symbol, 0, graph);
+                }
+                else
+                {
+                    Walk(block.BranchValue, ref state, ref union, graph, record: true);
+                }
             }
         }
     }
@@ -774,6 +782,8 @@ internal sealed class RegionAnalysis
 
                 return;
             case IEventAssignmentOperation:
+            case IReturnOperation:
+                // Subscribed, or handed back to the caller (`return () => ...`): not run here.
                 disposition = DelegateDisposition.Deferred;
                 break;
             case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation }:
@@ -891,6 +901,21 @@ internal sealed class RegionAnalysis
     /// <summary>The object a call is made on: its instance, or the <c>this</c> argument of an extension method.</summary>
     private static IOperation? Receiver(IInvocationOperation invocation) =>
         invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+
+    private static IFlowAnonymousFunctionOperation? ReturnedLambda(IOperation value)
+    {
+        while (value is IDelegateCreationOperation or IConversionOperation or IParenthesizedOperation)
+        {
+            value = value switch
+            {
+                IDelegateCreationOperation creation => creation.Target,
+                IConversionOperation conversion => conversion.Operand,
+                _ => ((IParenthesizedOperation)value).Operand,
+            };
+        }
+
+        return value as IFlowAnonymousFunctionOperation;
+    }
 
     private static IMethodSymbol? StoredLambda(IOperation value)
     {

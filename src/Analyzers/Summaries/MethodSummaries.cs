@@ -370,6 +370,7 @@ internal sealed class MethodSummaries : IDelegateOracle
             IArgumentOperation { Parent: IInvocationOperation invocation } argument =>
                 Classify(invocation, invocation.TargetMethod, argument.Parameter) == DelegateDisposition.Deferred,
             IEventAssignmentOperation => true,
+            IReturnOperation => true,
             ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } => true,
             _ => false,
         };

@@ -115,4 +115,34 @@ public class RealWorldShapeTests3
     [Fact]
     public Task Scope_property_without_side_effects_and_a_property_returning_a_held_scope_are_not_reported() => Verify.VerifyAsync(
         ScopeProperty.Replace("INSIDE", "await Task.Yield();"));
+
+    // A factory that builds a notification callback while its transaction is open and returns it: the caller runs
+    // it later. A returned lambda that opens its own transaction is still analysed on its own.
+    [Fact]
+    public Task Lambda_returned_from_the_region_is_not_reported_but_its_own_region_is() => Verify.VerifyAsync("""
+        using System;
+        using System.Threading.Tasks;
+        using MassTransit;
+        using Npgsql;
+
+        public class CallbackFactory
+        {
+            private readonly IPublishEndpoint _bus;
+            public CallbackFactory(IPublishEndpoint bus) { _bus = bus; }
+
+            public Func<Task> Prepare(NpgsqlConnection conn, int id)
+            {
+                using var tx = conn.BeginTransaction();
+                return () => _bus.Publish(new { Prepared = id });
+            }
+
+            public Func<NpgsqlConnection, Task> Worker() => async c =>
+            {
+                await using var tx = await c.BeginTransactionAsync();
+                await {|#0:_bus.Publish(new { Worked = 1 })|};
+                await tx.CommitAsync();
+            };
+        }
+        """,
+        Verify.Diagnostic("JS0001"));
 }
