@@ -95,6 +95,7 @@ internal static class SideEffectCatalogData
         new("Confluent.Kafka.IProducer`2", SideEffectCategory.Enqueue, "produces a Kafka message", "Produce", "ProduceAsync"),
         new("Azure.Messaging.ServiceBus.ServiceBusSender", SideEffectCategory.Enqueue, SendMessage, "SendMessageAsync", "SendMessagesAsync", "ScheduleMessageAsync", "ScheduleMessagesAsync"),
         new("Amazon.SQS.IAmazonSQS", SideEffectCategory.Enqueue, SendMessage, "SendMessage", "SendMessageAsync", "SendMessageBatch", "SendMessageBatchAsync"),
+        new("Azure.Storage.Queues.QueueClient", SideEffectCategory.Enqueue, SendMessage, "SendMessage", "SendMessageAsync"),
         new("Amazon.SimpleNotificationService.IAmazonSimpleNotificationService", SideEffectCategory.Enqueue, PublishMessage, "Publish", "PublishAsync", "PublishBatch", "PublishBatchAsync"),
         new("StackExchange.Redis.IDatabaseAsync", SideEffectCategory.Enqueue, "pushes to a Redis queue", "ListLeftPush", "ListLeftPushAsync", "ListRightPush", "ListRightPushAsync", "StreamAdd", "StreamAddAsync", "Publish", "PublishAsync"),
         new("StackExchange.Redis.ISubscriber", SideEffectCategory.Enqueue, "publishes to a Redis channel", "Publish", "PublishAsync"),
@@ -108,6 +109,7 @@ internal static class SideEffectCatalogData
         new("Microsoft.AspNetCore.Identity.UI.Services.IEmailSender", SideEffectCategory.Mail, SendMail, "SendEmailAsync"),
         new("Microsoft.AspNetCore.Identity.IEmailSender`1", SideEffectCategory.Mail, SendMail, "SendConfirmationLinkAsync", "SendPasswordResetLinkAsync", "SendPasswordResetCodeAsync"),
         new("Amazon.SimpleEmail.IAmazonSimpleEmailService", SideEffectCategory.Mail, SendMail, "SendEmail", "SendEmailAsync", "SendRawEmail", "SendRawEmailAsync", "SendTemplatedEmail", "SendTemplatedEmailAsync", "SendBulkTemplatedEmail", "SendBulkTemplatedEmailAsync"),
+        new("Azure.Communication.Email.EmailClient", SideEffectCategory.Mail, SendMail, "Send", "SendAsync"),
         new("Amazon.SimpleEmailV2.IAmazonSimpleEmailServiceV2", SideEffectCategory.Mail, SendMail, "SendEmail", "SendEmailAsync", "SendBulkEmail", "SendBulkEmailAsync"),
 
         // ---- http ----

@@ -1,3 +1,7 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
+using JobSafety.Analyzers.Tests.Infrastructure;
 using Verify = JobSafety.Analyzers.Tests.Infrastructure.AnalyzerVerifier<JobSafety.Analyzers.Rules.SideEffectInTransactionAnalyzer>;
 
 namespace JobSafety.Analyzers.Tests.RealWorld;
@@ -145,4 +149,106 @@ public class RealWorldShapeTests3
         }
         """,
         Verify.Diagnostic("JS0001"));
+
+    // Library stand-ins (same namespaces, type and method names as the real SDKs, which this test project does not
+    // reference), compiled into a metadata reference so the catalog sees library methods, not source ones.
+    private const string AzureStandIns = """
+        namespace Azure
+        {
+            public enum WaitUntil { Started, Completed }
+        }
+
+        namespace Azure.Communication.Email
+        {
+            public class EmailMessage { }
+            public class EmailClient
+            {
+                public EmailClient(string connectionString) { }
+                public virtual System.Threading.Tasks.Task<object> SendAsync(Azure.WaitUntil wait, EmailMessage message, System.Threading.CancellationToken cancellationToken = default) => System.Threading.Tasks.Task.FromResult(new object());
+                public virtual System.Threading.Tasks.Task<object> SendAsync(Azure.WaitUntil wait, string from, string to, string subject, string html, string? plainText = null, System.Threading.CancellationToken cancellationToken = default) => System.Threading.Tasks.Task.FromResult(new object());
+            }
+        }
+
+        namespace Azure.Storage.Queues
+        {
+            public class QueueClient
+            {
+                public QueueClient(string connectionString, string queueName) { }
+                public virtual System.Threading.Tasks.Task<object> SendMessageAsync(string messageText) => System.Threading.Tasks.Task.FromResult(new object());
+                public virtual System.Threading.Tasks.Task<object> PeekMessagesAsync() => System.Threading.Tasks.Task.FromResult(new object());
+            }
+        }
+        """;
+
+    private static readonly Lazy<MetadataReference> AzureStandInReference = new(() =>
+    {
+        var compilation = CSharpCompilation.Create(
+            "AzureStandIns",
+            new[] { CSharpSyntaxTree.ParseText(AzureStandIns, new CSharpParseOptions(LanguageVersion.Latest)) },
+            TestReferences.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        return MetadataReference.CreateFromImage(stream.ToArray());
+    });
+
+    private static async Task VerifyWithAzureAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = AnalyzerVerifier<JobSafety.Analyzers.Rules.SideEffectInTransactionAnalyzer>.CreateTest(source);
+        test.TestState.AdditionalReferences.Add(AzureStandInReference.Value);
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    // An app's own IEmailSender on Azure Communication Services, called while a registration transaction is open;
+    // a storage-queue message for the thumbnail worker in the same transaction. Both go out at once.
+    private const string AzureRegistration = """
+        using System.Threading.Tasks;
+        using Azure;
+        using Azure.Communication.Email;
+        using Azure.Storage.Queues;
+        using Microsoft.EntityFrameworkCore;
+
+        public class AppDb : DbContext { }
+
+        public interface IMailer { Task SendAsync(string to, string subject, string body); }
+
+        public class AcsMailer : IMailer
+        {
+            private readonly EmailClient _client = new("endpoint=https://mail.invalid/");
+            public async Task SendAsync(string to, string subject, string body) =>
+                await _client.SendAsync(WaitUntil.Started, "noreply@app.invalid", to, subject, body);
+        }
+
+        public class Registration
+        {
+            private readonly AppDb _db;
+            private readonly IMailer _mailer;
+            private readonly QueueClient _thumbnails = new("UseDevelopmentStorage=true", "thumbnails");
+            public Registration(AppDb db, IMailer mailer) { _db = db; _mailer = mailer; }
+
+            public async Task Register(string email)
+            {
+                await using var tx = await _db.Database.BeginTransactionAsync();
+                await _db.SaveChangesAsync();
+                INSIDE
+                await tx.CommitAsync();
+                AFTER
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Azure_email_and_storage_queue_sends_inside_the_transaction_are_reported() => VerifyWithAzureAsync(
+        AzureRegistration
+            .Replace("INSIDE", "await {|#0:_mailer.SendAsync(email, \"Welcome\", \"Hi\")|}; await {|#1:_thumbnails.SendMessageAsync(email)|}; await _thumbnails.PeekMessagesAsync();")
+            .Replace("AFTER", ""),
+        Verify.Diagnostic("JS0002", 0), Verify.Diagnostic("JS0001", 1));
+
+    [Fact]
+    public Task Azure_email_and_storage_queue_sends_after_the_commit_are_not_reported() => VerifyWithAzureAsync(
+        AzureRegistration
+            .Replace("INSIDE", "")
+            .Replace("AFTER", "await _mailer.SendAsync(email, \"Welcome\", \"Hi\"); await _thumbnails.SendMessageAsync(email);"));
 }
