@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using JobSafety.Analyzers.Regions;
 using JobSafety.Analyzers.SideEffects;
@@ -49,7 +50,8 @@ internal sealed class MethodSummaries : IDelegateOracle
     /// <summary>The method whose body runs for a call: itself, the implementation of a partial method, or the single source implementation of a source interface/abstract method.</summary>
     public IMethodSymbol? ResolveBody(IMethodSymbol method)
     {
-        method = (method.ReducedFrom ?? method).OriginalDefinition;
+        var called = method.ReducedFrom ?? method;
+        method = called.OriginalDefinition;
         if (method.PartialImplementationPart is { } implementation)
         {
             method = implementation;
@@ -62,7 +64,9 @@ internal sealed class MethodSummaries : IDelegateOracle
 
         if (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
         {
-            return _implementations.Value.SingleImplementation(method);
+            // The constructed method: IHandler<OrderPlaced>.Handle has one implementation even when
+            // IHandler<OrderShipped>.Handle has another.
+            return _implementations.Value.SingleImplementation(called);
         }
 
         return method.IsExtern ? null : method;
@@ -913,8 +917,9 @@ internal sealed class MethodSummaries : IDelegateOracle
         }
 
         public IMethodSymbol? SingleImplementation(IMethodSymbol method) =>
-            _cache.GetOrAdd(method, m =>
+            _cache.GetOrAdd(method, called =>
             {
+                var m = called.OriginalDefinition;
                 IMethodSymbol? single = null;
                 foreach (var type in _types)
                 {
@@ -926,18 +931,34 @@ internal sealed class MethodSummaries : IDelegateOracle
                     IMethodSymbol? implementation = null;
                     if (m.ContainingType.TypeKind == TypeKind.Interface)
                     {
-                        if (!Implements(type, m.ContainingType))
+                        foreach (var candidate in type.AllInterfaces)
                         {
-                            continue;
-                        }
+                            if (!SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, m.ContainingType.OriginalDefinition)
+                                || !Compatible(candidate, called.ContainingType))
+                            {
+                                continue;
+                            }
 
-                        implementation = type.FindImplementationForInterfaceMember(m) as IMethodSymbol;
+                            foreach (var member in candidate.GetMembers(m.Name))
+                            {
+                                if (member is IMethodSymbol ifaceMethod && SymbolEqualityComparer.Default.Equals(ifaceMethod.OriginalDefinition, m)
+                                    && type.FindImplementationForInterfaceMember(ifaceMethod) is IMethodSymbol found)
+                                {
+                                    if (implementation is not null && !SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, found.OriginalDefinition))
+                                    {
+                                        return null; // one type, two implementations (IHandler<A>, IHandler<B>) for an open call
+                                    }
+
+                                    implementation = found;
+                                }
+                            }
+                        }
                     }
                     else
                     {
                         foreach (var member in type.GetMembers(m.Name))
                         {
-                            if (member is IMethodSymbol candidate && Overrides(candidate, m))
+                            if (member is IMethodSymbol candidate && Overrides(candidate, m, called.ContainingType))
                             {
                                 implementation = candidate;
                                 break;
@@ -961,26 +982,45 @@ internal sealed class MethodSummaries : IDelegateOracle
                 return single;
             });
 
-        private static bool Implements(INamedTypeSymbol type, INamedTypeSymbol iface)
+        /// <summary>
+        /// Can an implemented interface (or base class) be the one a call is made on? Equal type arguments, or a type
+        /// parameter on either side (a generic implementation, or a call from generic code).
+        /// </summary>
+        private static bool Compatible(INamedTypeSymbol implemented, INamedTypeSymbol? called)
         {
-            foreach (var candidate in type.AllInterfaces)
+            if (called is null || !called.IsGenericType || called.TypeArguments.Length != implemented.TypeArguments.Length)
             {
-                if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, iface.OriginalDefinition))
+                return true;
+            }
+
+            for (var i = 0; i < called.TypeArguments.Length; i++)
+            {
+                var a = implemented.TypeArguments[i];
+                var b = called.TypeArguments[i];
+                if (!SymbolEqualityComparer.Default.Equals(a, b) && !MentionsTypeParameter(a) && !MentionsTypeParameter(b))
                 {
-                    return true;
+                    return false;
                 }
             }
 
-            return false;
+            return true;
         }
 
-        private static bool Overrides(IMethodSymbol candidate, IMethodSymbol target)
+        private static bool MentionsTypeParameter(ITypeSymbol type) => type switch
+        {
+            ITypeParameterSymbol => true,
+            IArrayTypeSymbol array => MentionsTypeParameter(array.ElementType),
+            INamedTypeSymbol named => named.TypeArguments.Any(MentionsTypeParameter),
+            _ => type.TypeKind == TypeKind.Error,
+        };
+
+        private static bool Overrides(IMethodSymbol candidate, IMethodSymbol target, INamedTypeSymbol? called)
         {
             for (var m = candidate.OverriddenMethod; m is not null; m = m.OverriddenMethod)
             {
                 if (SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, target))
                 {
-                    return true;
+                    return Compatible(m.ContainingType, called);
                 }
             }
 

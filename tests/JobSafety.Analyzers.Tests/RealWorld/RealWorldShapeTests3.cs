@@ -251,4 +251,85 @@ public class RealWorldShapeTests3
         AzureRegistration
             .Replace("INSIDE", "")
             .Replace("AFTER", "await _mailer.SendAsync(email, \"Welcome\", \"Hi\"); await _thumbnails.SendMessageAsync(email);"));
+
+    // CQRS-style generic handlers: IEventHandler<T> has one implementation per event type, and a generic job sender
+    // has one open-generic implementation. A call on the closed interface follows the one implementation for that
+    // type; a call from generic code (IEventHandler<T> with T open) still sees several and is not followed.
+    private const string GenericHandlers = """
+        using System.Net.Mail;
+        using System.Threading.Tasks;
+        using Hangfire;
+        using Npgsql;
+
+        public record InvoicePaid(int Id);
+        public record InvoiceVoided(int Id);
+        public interface IDomainEventHandler<TEvent> { Task Handle(TEvent domainEvent); }
+
+        public class InvoicePaidMailer : IDomainEventHandler<InvoicePaid>
+        {
+            private readonly SmtpClient _smtp = new();
+            public Task Handle(InvoicePaid domainEvent) => _smtp.SendMailAsync("billing@app.invalid", "customer@app.invalid", "Paid", domainEvent.Id.ToString());
+        }
+
+        public class InvoiceVoidedAudit : IDomainEventHandler<InvoiceVoided>
+        {
+            public Task Handle(InvoiceVoided domainEvent) => Task.CompletedTask;
+        }
+
+        public interface IJobQueue<TPayload> { void Push(TPayload payload); }
+
+        public class HangfireJobQueue<TPayload> : IJobQueue<TPayload>
+        {
+            private readonly IBackgroundJobClient _client;
+            public HangfireJobQueue(IBackgroundJobClient client) { _client = client; }
+            public void Push(TPayload payload) => _client.Enqueue(() => System.Console.WriteLine(payload));
+        }
+
+        public abstract class Projection<TEvent> { public abstract Task Apply(TEvent e); }
+        public sealed class PaidProjection : Projection<InvoicePaid>
+        {
+            private readonly SmtpClient _smtp = new();
+            public override Task Apply(InvoicePaid e) => _smtp.SendMailAsync("a@app.invalid", "b@app.invalid", "projected", "x");
+        }
+        public sealed class VoidedProjection : Projection<InvoiceVoided> { public override Task Apply(InvoiceVoided e) => Task.CompletedTask; }
+
+        public class Billing
+        {
+            private readonly IDomainEventHandler<InvoicePaid> _paid;
+            private readonly IDomainEventHandler<InvoiceVoided> _voided;
+            private readonly IJobQueue<int> _queue;
+            private readonly Projection<InvoicePaid> _paidProjection;
+            private readonly Projection<InvoiceVoided> _voidedProjection;
+
+            public Billing(IDomainEventHandler<InvoicePaid> paid, IDomainEventHandler<InvoiceVoided> voided, IJobQueue<int> queue,
+                Projection<InvoicePaid> paidProjection, Projection<InvoiceVoided> voidedProjection)
+            { _paid = paid; _voided = voided; _queue = queue; _paidProjection = paidProjection; _voidedProjection = voidedProjection; }
+
+            public async Task Pay(NpgsqlConnection conn, int id)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                INSIDE
+                await _voided.Handle(new InvoiceVoided(id));
+                await _voidedProjection.Apply(new InvoiceVoided(id));
+                await tx.CommitAsync();
+            }
+
+            public async Task Dispatch<TEvent>(NpgsqlConnection conn, IDomainEventHandler<TEvent> handler, TEvent e)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await handler.Handle(e);
+                await tx.CommitAsync();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Closed_generic_interface_and_base_calls_follow_their_single_implementation() => Verify.VerifyAsync(
+        GenericHandlers.Replace("INSIDE",
+            "await {|#0:_paid.Handle(new InvoicePaid(id))|}; {|#1:_queue.Push(id)|}; await {|#2:_paidProjection.Apply(new InvoicePaid(id))|};"),
+        Verify.Diagnostic("JS0002", 0), Verify.Diagnostic("JS0001", 1), Verify.Diagnostic("JS0002", 2));
+
+    [Fact]
+    public Task Closed_generic_calls_whose_implementation_has_no_side_effect_are_not_reported() => Verify.VerifyAsync(
+        GenericHandlers.Replace("INSIDE", ""));
 }
