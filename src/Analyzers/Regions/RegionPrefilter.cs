@@ -133,6 +133,10 @@ internal sealed class RegionPrefilter
                     case MethodDeclarationSyntax method:
                         Classify(method.Identifier.ValueText, (SyntaxNode?)method.Body ?? method.ExpressionBody);
                         break;
+                    case PropertyDeclarationSyntax property when property.Type.ToString().IndexOf("TransactionScope", StringComparison.Ordinal) >= 0:
+                        // `static TransactionScope Scope => new(...)`: a getter handing out a scope, a factory like a method.
+                        names.Add(property.Identifier.ValueText);
+                        break;
                     case ConstructorDeclarationSyntax constructor:
                         Classify(constructor.Identifier.ValueText, constructor);
                         break;
