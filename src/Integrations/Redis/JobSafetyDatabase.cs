@@ -37,8 +37,9 @@ public sealed partial class JobSafetyDatabase : IDatabase
         if (SideEffects.IsGuardActive) SideEffects.Check(SideEffectCategory.Enqueue, Target(operation, key));
     }
 
-    /// <summary>Checks an enqueue; the target string is built only when a transaction might be open.</summary>
-    private static void CheckEnqueue(string operation, RedisChannel channel)
+    /// <summary>Checks an enqueue; the target string is built only when a transaction might be open. Also used by
+    /// <see cref="JobSafetySubscriber"/>, so a publish is described the same way through either API.</summary>
+    internal static void CheckEnqueue(string operation, RedisChannel channel)
     {
         if (SideEffects.IsGuardActive) SideEffects.Check(SideEffectCategory.Enqueue, Target(operation, channel));
     }
@@ -52,6 +53,13 @@ public static class JobSafetyRedisExtensions
     /// <returns>The guarded database (an already guarded one is returned as it is).</returns>
     public static IDatabase WithJobSafety(this IDatabase database) =>
         database as JobSafetyDatabase ?? new JobSafetyDatabase(database);
+
+    /// <summary>Guards a pub/sub subscriber: <c>var subscriber = multiplexer.GetSubscriber().WithJobSafety();</c>.
+    /// Its <c>Publish</c> / <c>PublishAsync</c> are checked as enqueues; everything else forwards unchanged.</summary>
+    /// <param name="subscriber">The subscriber.</param>
+    /// <returns>The guarded subscriber (an already guarded one is returned as it is).</returns>
+    public static ISubscriber WithJobSafety(this ISubscriber subscriber) =>
+        subscriber as JobSafetySubscriber ?? new JobSafetySubscriber(subscriber);
 }
 
 /// <summary>A guarded <see cref="IBatch"/>, returned by <see cref="JobSafetyDatabase"/>'s <c>CreateBatch</c>: each command is
