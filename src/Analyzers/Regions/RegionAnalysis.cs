@@ -354,16 +354,33 @@ internal sealed class RegionAnalysis
                 Walk(block.BranchValue, ref state, ref union, graph, record: false);
             }
 
-            // Exceptional flow: everything seen inside a try may reach its handlers.
+            // Exceptional flow: everything seen inside a try may reach its handlers. An exception that leaves a nested
+            // try/finally (a `using` inside the try) runs that finally (the Dispose) before an outer handler sees it.
+            var escaping = union;
             for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
             {
+                if (region.Kind == ControlFlowRegionKind.Finally)
+                {
+                    // Thrown inside the finally itself (the Dispose): what it ends does not reach an outer handler open.
+                    escaping &= ~KillMask(region, graph);
+                }
+
                 if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is null)
                 {
                     continue;
                 }
 
+                var reaching = escaping;
+                foreach (var sibling in region.EnclosingRegion.NestedRegions)
+                {
+                    if (sibling != region && sibling.Kind == ControlFlowRegionKind.Finally)
+                    {
+                        escaping &= ~KillMask(sibling, graph);
+                    }
+                }
+
                 tryUnion.TryGetValue(region, out var previous);
-                var merged = previous | union;
+                var merged = previous | reaching;
                 if (merged == previous && tryUnion.ContainsKey(region))
                 {
                     continue;
@@ -610,6 +627,14 @@ internal sealed class RegionAnalysis
             Walk(child, ref state, ref union, graph, record);
         }
 
+        // What an exception can carry to a handler: the state before each call or construction (after its arguments), not
+        // after it: a call that throws has not opened its transaction (`using var tx = await uow.BeginAsync();` inside a try
+        // whose catch runs after the using's Dispose).
+        if (operation is IInvocationOperation or IObjectCreationOperation)
+        {
+            union |= state;
+        }
+
         switch (operation)
         {
             case IInvocationOperation invocation:
@@ -648,8 +673,6 @@ internal sealed class RegionAnalysis
         {
             state |= Bit(site);
         }
-
-        union |= state;
     }
 
     /// <summary>

@@ -1,0 +1,109 @@
+using Microsoft.CodeAnalysis.Testing;
+using Verify = JobSafety.Analyzers.Tests.Infrastructure.AnalyzerVerifier<JobSafety.Analyzers.Rules.SideEffectInTransactionAnalyzer>;
+
+namespace JobSafety.Analyzers.Tests.RealWorld;
+
+/// <summary>
+/// Fourth batch of minimal reproductions (own names, own code) of real-world shapes, from a second precision/recall
+/// review: Dapper and unit-of-work services, outbox relays, catch blocks, Hangfire job arguments. Positive and negative twins.
+/// </summary>
+public class RealWorldShapeTests4
+{
+    // Service methods that open the transaction with `using var` inside a try and report failures from the catch. When the
+    // exception leaves the try, the using's Dispose (a rollback) has already run: the catch is not in the region. A
+    // transaction declared before the try is still open in the catch until it is rolled back or disposed.
+    private const string CatchAfterUsing = """
+        using System;
+        using System.Threading.Tasks;
+        using System.Transactions;
+        using Hangfire;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.EntityFrameworkCore.Storage;
+
+        public class CatalogDb : DbContext { }
+
+        public interface ICatalogWork
+        {
+            Task<IDbContextTransaction> BeginTransactionAsync();
+            Task<int> SaveAsync();
+        }
+
+        public class CatalogWork : ICatalogWork
+        {
+            private readonly CatalogDb _db;
+            public CatalogWork(CatalogDb db) { _db = db; }
+            public Task<IDbContextTransaction> BeginTransactionAsync() => _db.Database.BeginTransactionAsync();
+            public Task<int> SaveAsync() => _db.SaveChangesAsync();
+        }
+
+        public interface IOpsAlerts { Task RaiseAsync(string what, string? detail); }
+
+        public class ShippingMethods
+        {
+            private readonly ICatalogWork _work;
+            private readonly IBackgroundJobClient _jobs;
+            private readonly IOpsAlerts _alerts;
+            public ShippingMethods(ICatalogWork work, IBackgroundJobClient jobs, IOpsAlerts alerts) { _work = work; _jobs = jobs; _alerts = alerts; }
+
+            public async Task<bool> Rename(int id)
+            {
+                try
+                {
+                    using var transaction = await _work.BeginTransactionAsync();
+                    await _work.SaveAsync();
+                    await transaction.CommitAsync();
+                    return true;
+                }
+                catch (Exception ex)
+                {
+                    _jobs.Enqueue(() => _alerts.RaiseAsync("rename failed", ex.Message));
+                    return false;
+                }
+            }
+
+            public void Archive(int id)
+            {
+                try
+                {
+                    using (var scope = new TransactionScope())
+                    {
+                        scope.Complete();
+                    }
+                }
+                catch (Exception ex)
+                {
+                    _jobs.Enqueue(() => _alerts.RaiseAsync("archive failed", ex.Message));
+                }
+            }
+
+            public async Task<bool> Retire(int id)
+            {
+                var transaction = await _work.BeginTransactionAsync();
+                try
+                {
+                    await _work.SaveAsync();
+                    await transaction.CommitAsync();
+                    return true;
+                }
+                catch (Exception ex)
+                {
+                    CATCH
+                    return false;
+                }
+                finally
+                {
+                    await transaction.DisposeAsync();
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Catch_after_a_using_inside_the_try_is_not_in_the_region() => Verify.VerifyAsync(
+        CatchAfterUsing.Replace("CATCH", "await transaction.RollbackAsync(); _jobs.Enqueue(() => _alerts.RaiseAsync(\"retire failed\", ex.Message));"));
+
+    [Fact]
+    public Task Catch_of_a_try_inside_the_transaction_is_in_the_region_until_rollback() => Verify.VerifyAsync(
+        CatchAfterUsing.Replace("CATCH", "{|#0:_jobs.Enqueue(() => _alerts.RaiseAsync(\"retire failed\", ex.Message))|}; await transaction.RollbackAsync();"),
+        Verify.Diagnostic("JS0001"));
+}
