@@ -237,9 +237,23 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            foreach (var node in function.Body.Descendants())
+            // The job method is the call the expression body makes (`() => Jobs.Build(a, b)`). Hangfire evaluates its
+            // arguments now and serializes the values; a call nested in an argument (`Build(Ids(db))`) runs now too and only
+            // its result is passed, so its own arguments are not the job's.
+            foreach (var statement in function.Body.Operations)
             {
-                if (node is not IInvocationOperation jobCall)
+                var value = statement switch
+                {
+                    IReturnOperation { ReturnedValue: { } returned } => returned,
+                    IExpressionStatementOperation expression => expression.Operation,
+                    _ => null,
+                };
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                if (value is not IInvocationOperation jobCall)
                 {
                     continue;
                 }

@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis.Testing;
 using Verify = JobSafety.Analyzers.Tests.Infrastructure.AnalyzerVerifier<JobSafety.Analyzers.Rules.SideEffectInTransactionAnalyzer>;
+using VerifyJobArguments = JobSafety.Analyzers.Tests.Infrastructure.AnalyzerVerifier<JobSafety.Analyzers.Rules.ConnectionBoundJobArgumentAnalyzer>;
 
 namespace JobSafety.Analyzers.Tests.RealWorld;
 
@@ -106,4 +107,50 @@ public class RealWorldShapeTests4
     public Task Catch_of_a_try_inside_the_transaction_is_in_the_region_until_rollback() => Verify.VerifyAsync(
         CatchAfterUsing.Replace("CATCH", "{|#0:_jobs.Enqueue(() => _alerts.RaiseAsync(\"retire failed\", ex.Message))|}; await transaction.RollbackAsync();"),
         Verify.Diagnostic("JS0001"));
+
+    // Hangfire jobs created from controllers and settlement processes: the job method's arguments are evaluated now and
+    // their values serialized. A helper call nested in an argument runs now as well (only its result is passed), and the
+    // instance a job method is called on (`new Worker(db).Run(id)`) is created by the job activator, not serialized.
+    private const string JobArguments = """
+        using System;
+        using System.Linq;
+        using Hangfire;
+        using Microsoft.EntityFrameworkCore;
+
+        public class LedgerDb : DbContext { public DbSet<Entry> Entries => Set<Entry>(); }
+        public class Entry { public int Id { get; set; } }
+
+        public class SettlementRun
+        {
+            public SettlementRun(LedgerDb db) { }
+            public void Queue(string tenant) { }
+        }
+
+        public class SettlementJobs
+        {
+            private readonly LedgerDb _db;
+            public SettlementJobs(LedgerDb db) { _db = db; }
+
+            public static int[] OpenEntries(LedgerDb db) => db.Entries.Select(e => e.Id).ToArray();
+            public static void Settle(int[] entryIds) { }
+            public static void SettleWith(LedgerDb db, string tenant) { }
+
+            public void Next(IBackgroundJobClient jobs, string tenant)
+            {
+                jobs.Enqueue(() => Settle(OpenEntries(_db)));
+                jobs.Enqueue(() => Settle(_db.Entries.Select(e => e.Id).ToArray()));
+                BackgroundJob.Enqueue(() => new SettlementRun(_db).Queue(tenant));
+                INSIDE
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Job_arguments_computed_by_a_nested_call_and_job_instances_are_not_reported() => VerifyJobArguments.VerifyAsync(
+        JobArguments.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Context_passed_as_the_job_method_argument_is_reported() => VerifyJobArguments.VerifyAsync(
+        JobArguments.Replace("INSIDE", "BackgroundJob.Schedule(() => SettleWith({|#0:_db|}, tenant), TimeSpan.FromMinutes(5));"),
+        VerifyJobArguments.Diagnostic("JS0005"));
 }
