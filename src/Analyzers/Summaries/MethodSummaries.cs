@@ -606,7 +606,7 @@ internal sealed class MethodSummaries : IDelegateOracle
         var body = ResolveBody(method);
         if (body is null)
         {
-            return TransactionEffect.None;
+            return BodilessEffect(method);
         }
 
         if (_transactionEffects.TryGetValue(body, out var cached))
@@ -630,6 +630,97 @@ internal sealed class MethodSummaries : IDelegateOracle
         {
             inProgress.Remove(body);
         }
+    }
+
+    private static readonly TransactionEffect BeginsHeldByName = new(TransactionSiteKind.DbTransaction, endsHeld: false, endsParameters: 0);
+    private static readonly TransactionEffect EndsHeldByName = new(null, endsHeld: true, endsParameters: 0);
+
+    private static readonly HashSet<string> LibraryRoots = new(StringComparer.Ordinal)
+    {
+        "System", "Microsoft", "Confluent", "StackExchange", "RabbitMQ", "MongoDB", "NHibernate", "Npgsql", "MySqlConnector", "MySql",
+        "Oracle", "Hangfire", "Quartz", "MassTransit", "NServiceBus", "Wolverine", "DotNetCore", "Marten", "Raven", "Azure", "Amazon",
+        "Google", "LiteDB", "Dapper", "Rebus", "Paramore", "Volo", "Abp", "Savorboard",
+    };
+
+    /// <summary>
+    /// A unit of work whose implementation the compilation does not contain (an interface of the application layer implemented
+    /// in the infrastructure project, or a type from another assembly): <c>BeginTransaction[Async]()</c> returning nothing leaves
+    /// a transaction open in it, and its <c>CommitTransaction…</c>/<c>RollbackTransaction…</c> (or plain <c>Commit…</c>/<c>Rollback…</c>
+    /// when it has no <c>…Transaction</c> ones) end it. Library types are judged by their symbols, never by these names.
+    /// </summary>
+    private static TransactionEffect BodilessEffect(IMethodSymbol method)
+    {
+        method = (method.ReducedFrom ?? method).OriginalDefinition;
+        var type = method.ContainingType;
+        if (type is null || method.MethodKind != MethodKind.Ordinary || method.IsStatic || !ReturnsNothing(method) || IsLibraryType(type))
+        {
+            return TransactionEffect.None;
+        }
+
+        if (IsNamedBegin(method))
+        {
+            return HasMember(type, IsNamedEnd) ? BeginsHeldByName : TransactionEffect.None;
+        }
+
+        return IsNamedEnd(method) && HasMember(type, IsNamedBegin) ? EndsHeldByName : TransactionEffect.None;
+
+        static bool IsNamedBegin(IMethodSymbol candidate) =>
+            candidate.Name is "BeginTransaction" or "BeginTransactionAsync" && ReturnsNothing(candidate);
+
+        bool IsNamedEnd(IMethodSymbol candidate)
+        {
+            if (candidate.Name is "CommitTransaction" or "CommitTransactionAsync" or "RollbackTransaction" or "RollbackTransactionAsync")
+            {
+                return true;
+            }
+
+            // A plain CommitAsync() next to CommitTransactionAsync() is the unit of work's SaveChanges.
+            return candidate.Name is "Commit" or "CommitAsync" or "Rollback" or "RollbackAsync"
+                && !HasMember(type, m => m.Name is "CommitTransaction" or "CommitTransactionAsync");
+        }
+    }
+
+    private static bool ReturnsNothing(IMethodSymbol method) =>
+        method.ReturnsVoid
+        || (method.ReturnType is INamedTypeSymbol { Arity: 0, Name: "Task" or "ValueTask" } returned
+            && returned.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks");
+
+    private static bool IsLibraryType(INamedTypeSymbol type)
+    {
+        var root = type.ContainingNamespace;
+        while (root is { ContainingNamespace.IsGlobalNamespace: false })
+        {
+            root = root.ContainingNamespace;
+        }
+
+        return root is { IsGlobalNamespace: false } && LibraryRoots.Contains(root.Name);
+    }
+
+    private static bool HasMember(INamedTypeSymbol type, Func<IMethodSymbol, bool> predicate)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member is IMethodSymbol candidate && predicate(candidate))
+                {
+                    return true;
+                }
+            }
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            foreach (var member in implemented.GetMembers())
+            {
+                if (member is IMethodSymbol candidate && predicate(candidate))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private TransactionEffect ComputeTransactionEffect(IMethodSymbol method)

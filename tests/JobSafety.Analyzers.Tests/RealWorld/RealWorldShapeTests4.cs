@@ -153,4 +153,76 @@ public class RealWorldShapeTests4
     public Task Context_passed_as_the_job_method_argument_is_reported() => VerifyJobArguments.VerifyAsync(
         JobArguments.Replace("INSIDE", "BackgroundJob.Schedule(() => SettleWith({|#0:_db|}, tenant), TimeSpan.FromMinutes(5));"),
         VerifyJobArguments.Diagnostic("JS0005"));
+
+    // Clean-architecture templates: the unit of work is an interface of the application layer (`Task BeginTransactionAsync()`,
+    // `Task CommitTransactionAsync()`), implemented in the infrastructure project the compilation does not contain. Its
+    // names are all there is: Begin… returning nothing opens, CommitTransaction…/RollbackTransaction… end; a plain
+    // CommitAsync() next to them is its SaveChanges. A Begin… without any commit on its type opens nothing.
+    private const string BodilessUnitOfWork = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Confluent.Kafka;
+        using Hangfire;
+
+        public interface IUnitOfWork
+        {
+            Task BeginTransactionAsync(CancellationToken ct = default);
+            Task CommitTransactionAsync(CancellationToken ct = default);
+            Task RollbackTransactionAsync(CancellationToken ct = default);
+            Task<int> CommitAsync(CancellationToken ct = default);
+        }
+
+        public interface IImportWindow { Task BeginTransactionAsync(); }
+
+        public class TicketService
+        {
+            private readonly IUnitOfWork _unitOfWork;
+            private readonly IImportWindow _window;
+            private readonly IBackgroundJobClient _jobs;
+            public TicketService(IUnitOfWork unitOfWork, IImportWindow window, IBackgroundJobClient jobs) { _unitOfWork = unitOfWork; _window = window; _jobs = jobs; }
+
+            public static void Notify(int id) { }
+
+            public async Task Book(int id)
+            {
+                await _unitOfWork.BeginTransactionAsync();
+                try
+                {
+                    await _unitOfWork.CommitAsync();
+                    INSIDE
+                    await _unitOfWork.CommitTransactionAsync();
+                    _jobs.Enqueue(() => Notify(id));
+                }
+                catch
+                {
+                    await _unitOfWork.RollbackTransactionAsync();
+                    throw;
+                }
+            }
+
+            public async Task Import(int id)
+            {
+                await _window.BeginTransactionAsync();
+                _jobs.Enqueue(() => Notify(id));
+            }
+
+            // Kafka's own producer transaction is a broker transaction, whatever its method names.
+            public void Stream(IProducer<string, string> producer, int id)
+            {
+                producer.BeginTransaction();
+                producer.Produce("tickets", new Message<string, string> { Key = "t", Value = id.ToString() });
+                producer.CommitTransaction();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Enqueue_between_a_bodiless_unit_of_work_begin_and_commit_is_reported() => Verify.VerifyAsync(
+        BodilessUnitOfWork.Replace("INSIDE", "{|#0:_jobs.Enqueue(() => Notify(id))|};"),
+        Verify.Diagnostic("JS0001"));
+
+    [Fact]
+    public Task Enqueue_after_a_bodiless_unit_of_work_commit_and_a_begin_without_commit_are_not_reported() => Verify.VerifyAsync(
+        BodilessUnitOfWork.Replace("INSIDE", ""));
 }
