@@ -60,6 +60,7 @@ internal sealed class JobSafetyCompilationContext
             Options = JobSafetyOptions.Parse(snapshot, compilation);
             Prefilter = new RegionPrefilter(compilation, Options.TransactionMethods, System.Threading.CancellationToken.None);
             _catalog = new System.Lazy<SideEffectCatalog>(() => SideEffectCatalog.Create(compilation, Options.AdditionalSideEffects, Options.TransactionalApis), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+            BusOutbox = new BusOutboxDetector(compilation);
             _summaries = new System.Lazy<MethodSummaries>(() => new MethodSummaries(compilation, Catalog, symbols.Value, Options), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -69,6 +70,9 @@ internal sealed class JobSafetyCompilationContext
         public RegionPrefilter Prefilter { get; }
 
         public SideEffectCatalog Catalog => _catalog.Value;
+
+        /// <summary>Whether the project configures MassTransit's bus outbox (decided on first use).</summary>
+        public BusOutboxDetector BusOutbox { get; }
 
         public MethodSummaries Summaries => _summaries.Value;
 

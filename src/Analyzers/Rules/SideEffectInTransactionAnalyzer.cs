@@ -243,6 +243,14 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
+        // MassTransit's bus outbox: publishes and sends through the scoped endpoints are stored with the transaction and
+        // delivered after the commit; the bus itself (IBus) bypasses the outbox.
+        if (effect.CatalogType is "MassTransit.IPublishEndpoint" or "MassTransit.ISendEndpoint" or "MassTransit.ISendEndpointProvider"
+            && !effect.ThroughBus && configured.BusOutbox.IsConfigured)
+        {
+            return true;
+        }
+
         if (!regions.AllSitesAre(mask, TransactionSiteKind.Scope))
         {
             return false;

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -99,14 +100,48 @@ internal sealed class SideEffectCatalog
             return null;
         }
 
+        var throughBus = result.CatalogType is { } catalogType && catalogType.StartsWith("MassTransit.", StringComparison.Ordinal) && IsMassTransitBus(receiverType);
+
         // Name the call after the type it is made on ('SmtpClient.SendAsync', not 'MailTransport.SendAsync').
         if (!method.IsStatic && method.ReducedFrom is null && receiverType is INamedTypeSymbol named
             && !SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, definition.ContainingType))
         {
-            return new SideEffect(result.Category, named.Name + "." + definition.Name, result.Verb, result.CatalogType);
+            return new SideEffect(result.Category, named.Name + "." + definition.Name, result.Verb, result.CatalogType, throughBus);
+        }
+
+        if (throughBus)
+        {
+            return new SideEffect(result.Category, result.DisplayName, result.Verb, result.CatalogType, throughBus: true);
         }
 
         return result;
+    }
+
+    /// <summary>MassTransit's <c>IBus</c> (or a type implementing it): its publishes and sends bypass the bus outbox.</summary>
+    private static bool IsMassTransitBus(ITypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (IsBus(type))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (IsBus(implemented))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool IsBus(ITypeSymbol candidate) =>
+            candidate is { Name: "IBus", ContainingNamespace: { Name: "MassTransit", ContainingNamespace.IsGlobalNamespace: true } };
     }
 
     /// <summary>True when the method is listed in <c>jobsafety.transactional_apis</c> (or overrides/implements one).</summary>
