@@ -183,12 +183,16 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
+            var receiverType = Summaries.MethodSummaries.ReceiverType(invocation);
             if (regions.IsHandedTransaction(invocation, mask))
             {
+                // Work of the transaction itself (a call on it, its connection, or the DbContext that owns it): atomic.
+                // But a source override of that context's SaveChanges runs its own code around the save (domain events
+                // published to a bus, jobs enqueued), and that code is not part of the transaction: it is followed.
+                ReportThroughCalls(report, invocation, SaveChangesOverrides(target, receiverType, symbols), mask, regions, configured);
                 continue;
             }
 
-            var receiverType = Summaries.MethodSummaries.ReceiverType(invocation);
             var effect = configured.Catalog.Classify(target, receiverType);
             if (effect is not null)
             {
@@ -202,8 +206,26 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var depth = configured.Options.CallDepth;
-            if (depth <= 0 || configured.Summaries.ResolveBody(target) is null)
+            // db.SaveChangesAsync() bound to DbContext's own overload while the context overrides another one (the
+            // (bool, CancellationToken) overload EF calls from all the others): the override runs.
+            var callees = configured.Summaries.ResolveBody(target) is not null ? new[] { target } : SaveChangesOverrides(target, receiverType, symbols);
+            ReportThroughCalls(report, invocation, callees, mask, regions, configured);
+        }
+    }
+
+    /// <summary>Side effects that source callees perform (to <c>call_depth</c>), reported at the call: once per category, shortest chain.</summary>
+    private static void ReportThroughCalls(Action<Diagnostic> report, IInvocationOperation invocation, IReadOnlyList<IMethodSymbol> callees, ulong mask, RegionAnalysis regions, JobSafetyCompilationContext.Configured configured)
+    {
+        var depth = configured.Options.CallDepth;
+        if (depth <= 0 || callees.Count == 0)
+        {
+            return;
+        }
+
+        var reported = callees.Count > 1 ? new Dictionary<SideEffectCategory, Summaries.SideEffectPath>() : null;
+        foreach (var callee in callees)
+        {
+            if (configured.Summaries.ResolveBody(callee) is null)
             {
                 continue;
             }
@@ -211,12 +233,12 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
             // A callee that commits, rolls back or begins a transaction itself (_unitOfWork.CommitAsync()
             // that commits, then publishes its domain events) orders its side effects around that: what it
             // does inside a transaction is reported in its own body, not at the call.
-            if (!configured.Summaries.GetTransactionEffect(target).IsNone)
+            if (!configured.Summaries.GetTransactionEffect(callee).IsNone)
             {
                 continue;
             }
 
-            foreach (var path in configured.Summaries.GetSideEffects(target, depth))
+            foreach (var path in configured.Summaries.GetSideEffects(callee, depth))
             {
                 if (IsAtomicInRegion(path.Effect, null, mask, regions, configured)
                     || (path.OnlyWithoutAmbientTransaction && regions.AllSitesAre(mask, TransactionSiteKind.Scope)))
@@ -224,9 +246,56 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
+                if (reported is null)
+                {
+                    ReportOne(report, invocation, path.Effect, path.Chain, regions.FirstSite(mask));
+                }
+                else if (!reported.TryGetValue(path.Effect.Category, out var known) || path.Chain.Length < known.Chain.Length)
+                {
+                    reported[path.Effect.Category] = path;
+                }
+            }
+        }
+
+        if (reported is not null)
+        {
+            foreach (var path in reported.Values.OrderBy(p => p.Effect.Category))
+            {
                 ReportOne(report, invocation, path.Effect, path.Chain, regions.FirstSite(mask));
             }
         }
+    }
+
+    /// <summary>
+    /// For a call of <c>SaveChanges</c>/<c>SaveChangesAsync</c> on an EF Core context: the source overrides that run, i.e. the
+    /// called method itself when it is a source override, else every source override of a save overload of that name in
+    /// the receiver's type and its source base types.
+    /// </summary>
+    private static IReadOnlyList<IMethodSymbol> SaveChangesOverrides(IMethodSymbol target, ITypeSymbol? receiverType, TransactionSymbols symbols)
+    {
+        if (target.Name is not ("SaveChanges" or "SaveChangesAsync") || !symbols.IsDbContext(receiverType))
+        {
+            return Array.Empty<IMethodSymbol>();
+        }
+
+        if (SideEffectCatalog.IsInSource(target))
+        {
+            return new[] { target };
+        }
+
+        var overrides = new List<IMethodSymbol>();
+        for (var type = receiverType as INamedTypeSymbol; type is not null && type.Locations.Any(l => l.IsInSource); type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers(target.Name))
+            {
+                if (member is IMethodSymbol { IsOverride: true } method && SideEffectCatalog.IsInSource(method))
+                {
+                    overrides.Add(method);
+                }
+            }
+        }
+
+        return overrides;
     }
 
     /// <summary>
