@@ -36,6 +36,13 @@ internal sealed class RegionAnalysis
     private readonly Dictionary<object, ulong> _attached = new();
     private readonly Dictionary<IOperation, ulong> _hits = new();
 
+    // db.Database.UseTransaction(tx) with a transaction already open here: the sites it joins (it opens none)
+    private readonly Dictionary<IOperation, ulong> _joined = new();
+    private int _bindingPass;
+
+    // an object whose transaction was handed to UseTransaction (wrapper.Transaction): its Commit/Rollback/Dispose end it
+    private readonly Dictionary<object, ulong> _owners = new();
+
     // variables known to hold an object that is no transaction we track (a Suppress scope)
     private readonly HashSet<object> _holdsNoTransaction = new();
 
@@ -270,24 +277,6 @@ internal sealed class RegionAnalysis
             }
         }
 
-        // Pre-pass: sites and what each variable may hold. Twice, so copies made before the
-        // binding they copy (in block order) are seen.
-        for (var pass = 0; pass < 2; pass++)
-        {
-            foreach (var block in blocks)
-            {
-                foreach (var operation in block.Operations)
-                {
-                    Bind(operation);
-                }
-
-                if (block.BranchValue is not null)
-                {
-                    Bind(block.BranchValue);
-                }
-            }
-        }
-
         var entry = inherited;
         if (owner is not null)
         {
@@ -298,6 +287,26 @@ internal sealed class RegionAnalysis
                     var index = AddSite(TransactionSiteKind.Parameter, parameter.DeclaringSyntaxReferences.Length > 0 ? parameter.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) : graph.OriginalOperation.Syntax, null, parameter);
                     Bind(parameter, Bit(index));
                     entry |= Bit(index);
+                }
+            }
+        }
+
+        // Pre-pass: sites and what each variable may hold. Twice, so copies made before the
+        // binding they copy (in block order) are seen; UseTransaction is judged in the second pass,
+        // once it is known whether the transaction it is handed is one already open here.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            _bindingPass = pass;
+            foreach (var block in blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    Bind(operation);
+                }
+
+                if (block.BranchValue is not null)
+                {
+                    Bind(block.BranchValue);
                 }
             }
         }
@@ -1051,6 +1060,11 @@ internal sealed class RegionAnalysis
             return Bit(site);
         }
 
+        if (_joined.TryGetValue(value, out var joined))
+        {
+            return joined;
+        }
+
         if (KeyOf(value) is { } key && _bound.TryGetValue(key, out var bits))
         {
             return bits;
@@ -1177,8 +1191,29 @@ internal sealed class RegionAnalysis
 
                 break;
             case IInvocationOperation invocation when IsBeginTransaction(invocation):
+                var used = UsedTransaction(invocation);
+                if (used is not null && _bindingPass == 0)
+                {
+                    break;
+                }
+
+                if (used is not null && ValueBits(used) is var joined && joined != 0)
+                {
+                    // db.Database.UseTransaction(tx) (or tx.GetDbTransaction()) with tx open here: EF joins that
+                    // transaction, whose Commit/Rollback ends it; no second one is opened.
+                    _joined[invocation] = joined;
+                    break;
+                }
+
                 var index = AddSite(TransactionSiteKind.DbTransaction, invocation.Syntax, invocation, null);
                 _siteByOperation[invocation] = index;
+                if (used is IPropertyReferenceOperation { Instance: { } owner } && !_symbols.IsTransactionType(owner.Type) && KeyOf(owner) is { } ownerKey)
+                {
+                    // db.Database.UseTransaction(unit.Transaction): the wrapper that holds it commits or disposes it.
+                    _owners.TryGetValue(ownerKey, out var owned);
+                    _owners[ownerKey] = owned | Bit(index);
+                }
+
                 foreach (var argument in invocation.Arguments)
                 {
                     if (_symbols.IsCapPublisher(argument.Value.Type))
@@ -1280,6 +1315,31 @@ internal sealed class RegionAnalysis
         return false;
     }
 
+    /// <summary>The transaction handed to UseTransaction[Async] (looking through GetDbTransaction()), or null.</summary>
+    private IOperation? UsedTransaction(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.Name is not ("UseTransaction" or "UseTransactionAsync"))
+        {
+            return null;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (_symbols.IsTransactionType(argument.Parameter?.Type))
+            {
+                var value = Unwrap(argument.Value);
+                if (value is IInvocationOperation { TargetMethod.Name: "GetDbTransaction" } unwrapped && Receiver(unwrapped) is { } inner)
+                {
+                    value = Unwrap(inner);
+                }
+
+                return value;
+            }
+        }
+
+        return null;
+    }
+
     private static bool IsSuppress(IObjectCreationOperation creation)
     {
         foreach (var argument in creation.Arguments)
@@ -1335,7 +1395,7 @@ internal sealed class RegionAnalysis
             // EF Core's db.Database.CommitTransaction() / RollbackTransaction().
             return _symbols.DatabaseFacade is not null && SymbolEqualityComparer.Default.Equals(receiverType, _symbols.DatabaseFacade)
                 ? SitesOfKind(TransactionSiteKind.DbTransaction)
-                : EndMaskThroughCall(invocation);
+                : EndMaskThroughCall(invocation) | OwnedBits(instance);
         }
 
         var isScope = _symbols.IsTransactionScope(receiverType);
@@ -1346,8 +1406,9 @@ internal sealed class RegionAnalysis
 
         if (!isScope && !_symbols.IsTransactionType(receiverType))
         {
-            // _unitOfWork.CommitAsync(): a source method that commits what it holds.
-            return EndMaskThroughCall(invocation);
+            // _unitOfWork.CommitAsync(): a source method that commits what it holds; or a wrapper whose
+            // transaction the context was told to use.
+            return EndMaskThroughCall(invocation) | OwnedBits(instance);
         }
 
         // Rollback("savepoint") rolls back to a savepoint: the transaction stays open.
@@ -1375,6 +1436,9 @@ internal sealed class RegionAnalysis
             ? SitesOfKind(TransactionSiteKind.Scope)
             : SitesOfKind(TransactionSiteKind.DbTransaction) | SitesOfKind(TransactionSiteKind.Parameter);
     }
+
+    private ulong OwnedBits(IOperation instance) =>
+        _owners.Count > 0 && KeyOf(instance) is { } key && _owners.TryGetValue(key, out var bits) ? bits : 0;
 
     /// <summary>
     /// A call of a source method that ends a transaction it did not begin: _unitOfWork.CommitAsync() ends

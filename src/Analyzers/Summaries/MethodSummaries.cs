@@ -767,7 +767,9 @@ internal sealed class MethodSummaries : IDelegateOracle
                     if ((target.Name.StartsWith("Begin", StringComparison.Ordinal) || target.Name.StartsWith("UseTransaction", StringComparison.Ordinal))
                         && _symbols.IsTransactionType(_symbols.ResultType(target.ReturnType)))
                     {
-                        startsOwn = true;
+                        // _db.Database.UseTransaction(tx) with tx passed in by the caller: the caller's transaction,
+                        // which the caller ends; this method opens nothing of its own.
+                        startsOwn |= !UsesParameterTransaction(invocation, method);
                         break;
                     }
 
@@ -856,6 +858,45 @@ internal sealed class MethodSummaries : IDelegateOracle
     }
 
     /// <summary>The transaction a Commit/Rollback/Dispose call ends, as written (parameter, field, property), or null.</summary>
+    /// <summary>UseTransaction[Async](p), p.GetDbTransaction() or p.Transaction, with p a parameter of <paramref name="method"/>.</summary>
+    private bool UsesParameterTransaction(IInvocationOperation invocation, IMethodSymbol method)
+    {
+        if (!invocation.TargetMethod.Name.StartsWith("UseTransaction", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (!_symbols.IsTransactionType(argument.Parameter?.Type))
+            {
+                continue;
+            }
+
+            var value = Strip(argument.Value);
+            while (true)
+            {
+                if (value is IInvocationOperation { TargetMethod.Name: "GetDbTransaction" } unwrapped
+                    && (unwrapped.Instance ?? (unwrapped.Arguments.Length > 0 ? unwrapped.Arguments[0].Value : null)) is { } inner)
+                {
+                    value = Strip(inner);
+                }
+                else if (value is IPropertyReferenceOperation { Instance: { } owner })
+                {
+                    value = Strip(owner);
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            return value is IParameterReferenceOperation parameter && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method);
+        }
+
+        return false;
+    }
+
     private IOperation? EndedReceiver(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
