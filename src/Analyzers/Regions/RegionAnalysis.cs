@@ -1408,7 +1408,7 @@ internal sealed class RegionAnalysis
         {
             // _unitOfWork.CommitAsync(): a source method that commits what it holds; or a wrapper whose
             // transaction the context was told to use.
-            return EndMaskThroughCall(invocation) | OwnedBits(instance);
+            return EndMaskThroughCall(invocation) | OwnedBits(instance) | BoundBits(instance);
         }
 
         // Rollback("savepoint") rolls back to a savepoint: the transaction stays open.
@@ -1436,6 +1436,10 @@ internal sealed class RegionAnalysis
             ? SitesOfKind(TransactionSiteKind.Scope)
             : SitesOfKind(TransactionSiteKind.DbTransaction) | SitesOfKind(TransactionSiteKind.Parameter);
     }
+
+    // The value a Begin… call handed out (the application's own ITransaction): its Commit/Rollback/Dispose end it.
+    private ulong BoundBits(IOperation instance) =>
+        KeyOf(instance) is { } key && _bound.TryGetValue(key, out var bits) ? bits : 0;
 
     private ulong OwnedBits(IOperation instance) =>
         _owners.Count > 0 && KeyOf(instance) is { } key && _owners.TryGetValue(key, out var bits) ? bits : 0;

@@ -652,9 +652,16 @@ internal sealed class MethodSummaries : IDelegateOracle
     {
         method = (method.ReducedFrom ?? method).OriginalDefinition;
         var type = method.ContainingType;
-        if (type is null || method.MethodKind != MethodKind.Ordinary || method.IsStatic || !ReturnsNothing(method) || IsLibraryType(type))
+        if (type is null || method.MethodKind != MethodKind.Ordinary || method.IsStatic || IsLibraryType(type))
         {
             return TransactionEffect.None;
+        }
+
+        if (!ReturnsNothing(method))
+        {
+            // Task<ITransaction> BeginTransactionAsync() handing out the application's own transaction abstraction,
+            // which has its own Commit…/Rollback…: the region lasts until they (or its Dispose) are called on it.
+            return method.Name is "BeginTransaction" or "BeginTransactionAsync" && ReturnedTransactionAbstraction(method) ? BeginsHeldByName : TransactionEffect.None;
         }
 
         if (IsNamedBegin(method))
@@ -665,7 +672,7 @@ internal sealed class MethodSummaries : IDelegateOracle
         return IsNamedEnd(method) && HasMember(type, IsNamedBegin) ? EndsHeldByName : TransactionEffect.None;
 
         static bool IsNamedBegin(IMethodSymbol candidate) =>
-            candidate.Name is "BeginTransaction" or "BeginTransactionAsync" && ReturnsNothing(candidate);
+            candidate.Name is "BeginTransaction" or "BeginTransactionAsync" && (ReturnsNothing(candidate) || ReturnedTransactionAbstraction(candidate));
 
         bool IsNamedEnd(IMethodSymbol candidate)
         {
@@ -678,6 +685,20 @@ internal sealed class MethodSummaries : IDelegateOracle
             return candidate.Name is "Commit" or "CommitAsync" or "Rollback" or "RollbackAsync"
                 && !HasMember(type, m => m.Name is "CommitTransaction" or "CommitTransactionAsync");
         }
+    }
+
+    /// <summary>A source (non-library) type, or Task/ValueTask of one, with both a Commit… and a Rollback… method.</summary>
+    private static bool ReturnedTransactionAbstraction(IMethodSymbol method)
+    {
+        var returned = method.ReturnType as INamedTypeSymbol;
+        if (returned is { Arity: 1, Name: "Task" or "ValueTask" } && returned.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+        {
+            returned = returned.TypeArguments[0] as INamedTypeSymbol;
+        }
+
+        return returned is { TypeKind: TypeKind.Interface or TypeKind.Class } && !IsLibraryType(returned)
+            && HasMember(returned, m => m.Name is "Commit" or "CommitAsync" or "CommitTransaction" or "CommitTransactionAsync")
+            && HasMember(returned, m => m.Name is "Rollback" or "RollbackAsync" or "RollbackTransaction" or "RollbackTransactionAsync");
     }
 
     private static bool ReturnsNothing(IMethodSymbol method) =>

@@ -131,4 +131,91 @@ public class RealWorldShapeTests5
             .Replace("WRAPPED", "await {|#1:_bus.Publish(new { Shelf = shelf }, ct)|};"),
         Verify.Diagnostic("JS0001", 0),
         Verify.Diagnostic("JS0001", 1));
+
+    // Clean-architecture application layers whose unit of work hands out the application's own transaction abstraction
+    // (`Task<ITransaction> BeginTransactionAsync()`, `ITransaction` with CommitAsync/RollbackAsync), implemented in an
+    // infrastructure project the compilation does not contain. The Begin… opens a region; the returned object's Commit,
+    // Rollback or Dispose ends it, as does the unit of work's own CommitTransaction… when it has one.
+    private const string OwnTransactionAbstraction = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Hangfire;
+
+        public interface ITransaction : IAsyncDisposable
+        {
+            Task CommitAsync(CancellationToken ct = default);
+            Task RollbackAsync(CancellationToken ct = default);
+        }
+
+        public interface IUnitOfWork
+        {
+            Task<int> SaveChangesAsync(CancellationToken ct = default);
+            Task<ITransaction> BeginTransactionAsync(CancellationToken ct = default);
+        }
+
+        public interface ILedgerWork
+        {
+            Task<ITransaction> BeginTransactionAsync();
+            Task CommitTransactionAsync();
+            Task RollbackTransactionAsync();
+        }
+
+        public class TicketSales
+        {
+            private readonly IUnitOfWork _unitOfWork;
+            private readonly ILedgerWork _ledger;
+            private readonly IBackgroundJobClient _jobs;
+            public TicketSales(IUnitOfWork unitOfWork, ILedgerWork ledger, IBackgroundJobClient jobs) { _unitOfWork = unitOfWork; _ledger = ledger; _jobs = jobs; }
+
+            public static void Issue(int id) { }
+
+            public async Task Sell(int id, CancellationToken ct)
+            {
+                await using var transaction = await _unitOfWork.BeginTransactionAsync(ct);
+                try
+                {
+                    await _unitOfWork.SaveChangesAsync(ct);
+                    SELL
+                    await transaction.CommitAsync(ct);
+                }
+                catch
+                {
+                    await transaction.RollbackAsync(ct);
+                    throw;
+                }
+
+                _jobs.Enqueue(() => Issue(id));
+            }
+
+            public async Task Post(int id)
+            {
+                await _ledger.BeginTransactionAsync();
+                try
+                {
+                    POST
+                    await _ledger.CommitTransactionAsync();
+                }
+                catch
+                {
+                    await _ledger.RollbackTransactionAsync();
+                    throw;
+                }
+
+                _jobs.Enqueue(() => Issue(id));
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Enqueue_after_committing_the_applications_own_transaction_abstraction_is_not_reported() => Verify.VerifyAsync(
+        OwnTransactionAbstraction.Replace("SELL", "").Replace("POST", ""));
+
+    [Fact]
+    public Task Enqueue_inside_the_applications_own_transaction_abstraction_is_reported() => Verify.VerifyAsync(
+        OwnTransactionAbstraction
+            .Replace("SELL", "{|#0:_jobs.Enqueue(() => Issue(id))|};")
+            .Replace("POST", "{|#1:_jobs.Enqueue(() => Issue(id))|};"),
+        Verify.Diagnostic("JS0001", 0),
+        Verify.Diagnostic("JS0001", 1));
 }
