@@ -61,7 +61,7 @@ internal sealed class JobSafetyCompilationContext
             Prefilter = new RegionPrefilter(compilation, Options.TransactionMethods, System.Threading.CancellationToken.None);
             _catalog = new System.Lazy<SideEffectCatalog>(() => SideEffectCatalog.Create(compilation, Options.AdditionalSideEffects, Options.TransactionalApis), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
             BusOutbox = new BusOutboxDetector(compilation);
-            _summaries = new System.Lazy<MethodSummaries>(() => new MethodSummaries(compilation, Catalog, symbols.Value, Options), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+            _summaries = new System.Lazy<MethodSummaries>(() => new MethodSummaries(compilation, Catalog, symbols.Value, Options) { OpenerNames = Prefilter.IsOpenerName }, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public JobSafetyOptions Options { get; }

@@ -159,6 +159,44 @@ internal sealed class RegionAnalysis
         return false;
     }
 
+    /// <summary>
+    /// True when the site is a unit of work created here (<c>new Work(cs)</c>, whose constructor begins the transaction it
+    /// keeps) of the given type or one implementing it: a factory returning it leaves the transaction open for its caller.
+    /// </summary>
+    public bool IsCreatedHolderOf(int index, ITypeSymbol? resultType)
+    {
+        if (resultType is not INamedTypeSymbol wanted || index < 0 || index >= _sites.Count || index >= MaxSites)
+        {
+            return false;
+        }
+
+        foreach (var pair in _siteByOperation)
+        {
+            if (pair.Value != index || pair.Key is not IObjectCreationOperation { Type: INamedTypeSymbol created } || _symbols.IsTransactionScope(created))
+            {
+                continue;
+            }
+
+            for (var type = created; type is not null; type = type.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(type, wanted))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var implemented in created.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implemented, wanted))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when every open site in the mask was begun with the given library's object handed to it.</summary>
     public bool AllSitesEnlist(ulong mask, string? library)
     {

@@ -94,6 +94,9 @@ internal sealed class RegionPrefilter
         return false;
     }
 
+    /// <summary>True when the identifier names an opener (a source helper or a type whose constructor opens a transaction).</summary>
+    public bool IsOpenerName(string identifier) => _openers.Value.Contains(identifier);
+
     internal static bool IsTransactionWord(string identifier) =>
         identifier.IndexOf("Transaction", StringComparison.Ordinal) >= 0
         || (identifier.StartsWith("Begin", StringComparison.Ordinal) && !NotTransactionBegins.Contains(identifier))

@@ -36,6 +36,9 @@ internal sealed class MethodSummaries : IDelegateOracle
     [ThreadStatic]
     private static HashSet<IMethodSymbol>? t_effectsInProgress;
 
+    /// <summary>Names of the compilation's openers (helpers, and types whose constructor begins a transaction), when known.</summary>
+    internal Func<string, bool>? OpenerNames { get; set; }
+
     public MethodSummaries(Compilation compilation, SideEffectCatalog catalog, TransactionSymbols symbols, Options.JobSafetyOptions options)
     {
         _compilation = compilation;
@@ -755,7 +758,9 @@ internal sealed class MethodSummaries : IDelegateOracle
             {
                 var text = token.ValueText;
                 if (text.IndexOf("Transaction", StringComparison.Ordinal) >= 0 || text.IndexOf("Commit", StringComparison.Ordinal) >= 0
-                    || text.IndexOf("Rollback", StringComparison.Ordinal) >= 0 || text.IndexOf("Begin", StringComparison.Ordinal) >= 0)
+                    || text.IndexOf("Rollback", StringComparison.Ordinal) >= 0 || text.IndexOf("Begin", StringComparison.Ordinal) >= 0
+                    || (token.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Parent: Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax }
+                        && OpenerNames is { } openers && openers(text)))
                 {
                     mentions = true;
                     break;
@@ -781,6 +786,11 @@ internal sealed class MethodSummaries : IDelegateOracle
             switch (node)
             {
                 case IObjectCreationOperation creation when _symbols.IsTransactionScope(creation.Type):
+                    startsOwn = true;
+                    break;
+                case IObjectCreationOperation { Constructor: { } constructor } when SideEffectCatalog.IsInSource(constructor)
+                    && GetTransactionEffect(constructor).Begins is not null:
+                    // A factory handing out a new unit of work whose constructor begins the transaction it keeps.
                     startsOwn = true;
                     break;
                 case IInvocationOperation invocation:
@@ -857,7 +867,8 @@ internal sealed class MethodSummaries : IDelegateOracle
 
                 var kind = regions.Sites[i].Kind;
                 if (kind is not (TransactionSiteKind.DbTransaction or TransactionSiteKind.Scope)
-                    || !(regions.IsHeldBeyondMethod(i) || _symbols.IsTransactionType(_symbols.ResultType(method.ReturnType))))
+                    || !(regions.IsHeldBeyondMethod(i) || _symbols.IsTransactionType(_symbols.ResultType(method.ReturnType))
+                        || regions.IsCreatedHolderOf(i, _symbols.ResultType(method.ReturnType))))
                 {
                     continue;
                 }

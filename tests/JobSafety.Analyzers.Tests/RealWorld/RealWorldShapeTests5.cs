@@ -218,4 +218,66 @@ public class RealWorldShapeTests5
             .Replace("POST", "{|#1:_jobs.Enqueue(() => Issue(id))|};"),
         Verify.Diagnostic("JS0001", 0),
         Verify.Diagnostic("JS0001", 1));
+
+    // Dapper unit-of-work factories (`IUnitOfWorkFactory.Create() => new UnitOfWork(connectionString)`) whose unit of
+    // work begins its transaction in the constructor: the factory hands the open transaction to its caller, whose
+    // `Commit()` on the unit of work ends it.
+    private const string UnitOfWorkFactory = """
+        using System;
+        using System.Data;
+        using Hangfire;
+        using Npgsql;
+
+        public interface ISession : IDisposable { void Commit(); }
+
+        public class DapperSession : ISession
+        {
+            private readonly IDbConnection _connection;
+            private readonly IDbTransaction _transaction;
+            public DapperSession(string connectionString)
+            {
+                _connection = new NpgsqlConnection(connectionString);
+                _connection.Open();
+                _transaction = _connection.BeginTransaction();
+            }
+
+            public void Commit() => _transaction.Commit();
+            public void Dispose() { _transaction.Dispose(); _connection.Dispose(); }
+        }
+
+        public interface ISessionFactory { ISession Open(); }
+
+        public class SessionFactory : ISessionFactory
+        {
+            private readonly string _connectionString;
+            public SessionFactory(string connectionString) { _connectionString = connectionString; }
+            public ISession Open() => new DapperSession(_connectionString);
+        }
+
+        public class Invoicing
+        {
+            private readonly ISessionFactory _sessions;
+            private readonly IBackgroundJobClient _jobs;
+            public Invoicing(ISessionFactory sessions, IBackgroundJobClient jobs) { _sessions = sessions; _jobs = jobs; }
+
+            public static void Render(int id) { }
+
+            public void Issue(int id)
+            {
+                using var session = _sessions.Open();
+                INSIDE
+                session.Commit();
+                _jobs.Enqueue(() => Render(id));
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Enqueue_before_committing_a_unit_of_work_from_a_factory_is_reported() => Verify.VerifyAsync(
+        UnitOfWorkFactory.Replace("INSIDE", "{|#0:_jobs.Enqueue(() => Render(id))|};"),
+        Verify.Diagnostic("JS0001"));
+
+    [Fact]
+    public Task Enqueue_after_committing_a_unit_of_work_from_a_factory_is_not_reported() => Verify.VerifyAsync(
+        UnitOfWorkFactory.Replace("INSIDE", ""));
 }
