@@ -15,9 +15,9 @@ namespace JobSafety.Benchmarks;
 /// </summary>
 public static class AnalyzerProbe
 {
-    public static async Task RunAsync(int files, int rounds, bool build, TextWriter output)
+    public static async Task RunAsync(int files, int rounds, bool build, TextWriter output, CorpusKind corpus = CorpusKind.Diagnostic)
     {
-        var compilation = AnalyzerOverheadBenchmarks.CreateCompilation(files, CorpusKind.Diagnostic);
+        var compilation = AnalyzerOverheadBenchmarks.CreateCompilation(files, corpus);
         var sets = new (string Name, Func<DiagnosticAnalyzer[]> Create)[]
         {
             ("empty (registers nothing)", () => new DiagnosticAnalyzer[] { new EmptyAnalyzer() }),
@@ -62,7 +62,7 @@ public static class AnalyzerProbe
         var c = CultureInfo.InvariantCulture;
         var baseCpu = AnalyzerOverheadHarness.Median(cpu[0]);
         var baseWall = AnalyzerOverheadHarness.Median(wall[0]);
-        output.WriteLine(string.Format(c, "files={0} rounds={1} (Diagnostic corpus, {2})", files, rounds, build ? "build: GetAllDiagnosticsAsync" : "analyzers only: GetAnalyzerDiagnosticsAsync"));
+        output.WriteLine(string.Format(c, "files={0} rounds={1} ({3} corpus, {2})", files, rounds, build ? "build: GetAllDiagnosticsAsync" : "analyzers only: GetAnalyzerDiagnosticsAsync", corpus));
         for (var i = 0; i < sets.Length; i++)
         {
             var mc = AnalyzerOverheadHarness.Median(cpu[i]);

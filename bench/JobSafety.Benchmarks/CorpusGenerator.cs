@@ -14,7 +14,7 @@ public static class CorpusGenerator
         var result = new List<string>(files);
         for (var i = 0; i < files; i++)
         {
-            result.Add(i % 10 != 0 ? OrdinaryFile(i) : kind == CorpusKind.Diagnostic ? TransactionalFile(i) : CleanTransactionalFile(i));
+            result.Add(i % 10 != 0 || kind == CorpusKind.Ordinary ? OrdinaryFile(i) : kind == CorpusKind.Diagnostic ? TransactionalFile(i) : CleanTransactionalFile(i));
         }
 
         return result;
@@ -167,4 +167,7 @@ public enum CorpusKind
 {
     Clean,
     Diagnostic,
+
+    /// <summary>No transactional file at all: what the analyzers cost on code they have nothing to say about.</summary>
+    Ordinary,
 }

@@ -6,7 +6,7 @@ using JobSafety.Benchmarks;
 // Modes:
 //   --analyzers [--quick]   interleaved analyzer overhead: ratio, per-analyzer execution time, growth 250..2000 files
 //   --telemetry             same as --analyzers (old name)
-//   --probe [files] [rounds] [--build] where the analyzers' cost comes from: no-op analyzers per callback kind vs each analyzer
+//   --probe [files] [rounds] [--build] [--ordinary] where the analyzers' cost comes from: no-op analyzers per callback kind vs each analyzer
 //   --e2e [--quick]         interleaved end to end on PostgreSQL: raw Npgsql vs the JobSafety wrapper (0 / 5 AfterCommit)
 //   anything else           BenchmarkDotNet (e.g. --filter '*GuardNoTransaction*'); --quick uses a short job
 var quick = args.Contains("--quick");
@@ -19,7 +19,7 @@ if (args.Contains("--analyzers") || args.Contains("--telemetry"))
 if (args.Contains("--probe"))
 {
     var numbers = args.Where(a => int.TryParse(a, out _)).Select(int.Parse).ToArray();
-    await AnalyzerProbe.RunAsync(numbers.Length > 0 ? numbers[0] : 500, numbers.Length > 1 ? numbers[1] : 3, args.Contains("--build"), Console.Out);
+    await AnalyzerProbe.RunAsync(numbers.Length > 0 ? numbers[0] : 500, numbers.Length > 1 ? numbers[1] : 3, args.Contains("--build"), Console.Out, args.Contains("--ordinary") ? CorpusKind.Ordinary : CorpusKind.Diagnostic);
     return;
 }
 
