@@ -52,6 +52,14 @@ public class MassTransitBusOutboxTests
         }
         """;
 
+    // The same service where the scoped publish and send are expected too (no outbox configured).
+    private static readonly string ServiceWithEveryCallReported = Service
+        .Replace("await publish.Publish(new OrderPlaced(id));", "await {|#1:publish.Publish(new OrderPlaced(id))|};", StringComparison.Ordinal)
+        .Replace("await endpoint.Send(new OrderPlaced(id));", "await {|#2:endpoint.Send(new OrderPlaced(id))|};", StringComparison.Ordinal);
+
+    private static readonly Microsoft.CodeAnalysis.Testing.DiagnosticResult[] EveryCall =
+        { Verify.Diagnostic("JS0001", 0), Verify.Diagnostic("JS0001", 1), Verify.Diagnostic("JS0001", 2) };
+
     private const string Startup = """
         using MassTransit;
 
@@ -79,13 +87,9 @@ public class MassTransitBusOutboxTests
     [Fact]
     public async Task Without_the_bus_outbox_every_publish_and_send_in_the_transaction_is_reported()
     {
-        var test = Verify.CreateTest(Service
-            .Replace("await publish.Publish(new OrderPlaced(id));", "await {|#1:publish.Publish(new OrderPlaced(id))|};", StringComparison.Ordinal)
-            .Replace("await endpoint.Send(new OrderPlaced(id));", "await {|#2:endpoint.Send(new OrderPlaced(id))|};", StringComparison.Ordinal));
+        var test = Verify.CreateTest(ServiceWithEveryCallReported);
         test.TestState.AdditionalReferences.Add(StandInLibrary.Reference(OutboxPackage));
-        test.ExpectedDiagnostics.Add(Verify.Diagnostic("JS0001", 0));
-        test.ExpectedDiagnostics.Add(Verify.Diagnostic("JS0001", 1));
-        test.ExpectedDiagnostics.Add(Verify.Diagnostic("JS0001", 2));
+        test.ExpectedDiagnostics.AddRange(EveryCall);
         await test.RunAsync();
     }
 
@@ -93,9 +97,7 @@ public class MassTransitBusOutboxTests
     [Fact]
     public async Task A_project_method_named_UseBusOutbox_does_not_count()
     {
-        var test = Verify.CreateTest(Service
-            .Replace("await publish.Publish(new OrderPlaced(id));", "await {|#1:publish.Publish(new OrderPlaced(id))|};", StringComparison.Ordinal)
-            .Replace("await endpoint.Send(new OrderPlaced(id));", "await {|#2:endpoint.Send(new OrderPlaced(id))|};", StringComparison.Ordinal));
+        var test = Verify.CreateTest(ServiceWithEveryCallReported);
         test.TestState.Sources.Add(("Fake.cs", """
             public class Options
             {
@@ -103,9 +105,7 @@ public class MassTransitBusOutboxTests
                 public static void Configure() => new Options().UseBusOutbox();
             }
             """));
-        test.ExpectedDiagnostics.Add(Verify.Diagnostic("JS0001", 0));
-        test.ExpectedDiagnostics.Add(Verify.Diagnostic("JS0001", 1));
-        test.ExpectedDiagnostics.Add(Verify.Diagnostic("JS0001", 2));
+        test.ExpectedDiagnostics.AddRange(EveryCall);
         await test.RunAsync();
     }
 }
