@@ -61,12 +61,14 @@ internal static class SideEffectCatalogData
     private const string SendMail = "sends an e-mail";
     private const string Http = "makes an HTTP request";
 
+    // Prefixes only where every method of that prefix writes: KeyExpireTime[Async] reads the expiry, so KeyExpire is
+    // matched exactly.
     private static readonly string[] RedisWrites =
     {
         "StringSet*", "StringAppend*", "StringIncrement*", "StringDecrement*", "StringGetSet*", "StringGetDelete*",
         "StringGetSetExpiry*", "StringSetRange*", "StringSetBit*", "StringSetAndGet*",
-        "HashSet*", "HashDelete*", "HashIncrement*", "HashDecrement*", "HashFieldSetAndSetExpiry*", "HashFieldExpire*", "HashFieldPersist*", "HashFieldGetAndDelete*", "HashFieldGetAndSetExpiry*",
-        "KeyDelete*", "KeyExpire*", "KeyPersist*", "KeyRename*", "KeyMove*", "KeyRestore*", "KeyCopy*", "KeyUnlink*",
+        "HashSet*", "HashDelete*", "HashIncrement*", "HashDecrement*", "HashFieldSetAndSetExpiry*", "HashFieldExpire*", "HashFieldPersist*", "HashFieldGetAndDelete*", "HashFieldGetAndSetExpiry*", "HashFieldGetLeaseAndDelete*", "HashFieldGetLeaseAndSetExpiry*",
+        "KeyDelete*", "KeyExpire", "KeyExpireAsync", "KeyPersist*", "KeyRename*", "KeyMove*", "KeyRestore*", "KeyCopy*", "KeyUnlink*",
         "SetAdd*", "SetRemove*", "SetMove*", "SetPop*", "SetCombineAndStore*",
         "SortedSetAdd*", "SortedSetRemove*", "SortedSetIncrement*", "SortedSetDecrement*", "SortedSetPop*", "SortedSetCombineAndStore*", "SortedSetUpdate*", "SortedSetRangeAndStore*",
         "ListSet*", "ListRemove*", "ListTrim*", "ListInsertAfter*", "ListInsertBefore*", "ListLeftPop*", "ListRightPop*", "ListRightPopLeftPush*", "ListMove*",

@@ -350,4 +350,49 @@ public class RealWorldShapeTests6
         RedisMulti.Replace("CLEAR", "await {|#0:_cache.ResetAsync(board)|}; {|#1:_cache.Touch(board)|};"),
         Verify.Diagnostic("JS0004", 0),
         Verify.Diagnostic("JS0004", 1));
+
+    // A Redis-backed session store that, inside the transaction recording a login, reads how long a session has left
+    // (`KeyExpireTime[Async]`, `HashFieldGetTimeToLive`: reads that share a prefix with the writes) and renews it
+    // (`KeyExpire[Async]`, `HashFieldGetLeaseAndSetExpiry`, which returns the field and sets its expiry: a write).
+    private const string SessionTtl = """
+        using System;
+        using System.Threading.Tasks;
+        using Npgsql;
+        using StackExchange.Redis;
+
+        public class SessionStore
+        {
+            private readonly IDatabase _redis;
+            public SessionStore(IDatabase redis) { _redis = redis; }
+
+            public async Task<bool> TouchAsync(NpgsqlConnection conn, string session)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await using (var cmd = new NpgsqlCommand("update logins set seen = now()", conn, tx))
+                {
+                    await cmd.ExecuteNonQueryAsync();
+                }
+
+                var until = await _redis.KeyExpireTimeAsync($"session:{session}");
+                var left = _redis.KeyExpireTime($"session:{session}");
+                var fields = _redis.HashFieldGetTimeToLive($"session:{session}:data", new RedisValue[] { "user" });
+                RENEW
+                await tx.CommitAsync();
+                return until is not null || left is not null || fields.Length > 0;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Reading_a_redis_expiry_inside_the_transaction_is_not_reported() => Verify.VerifyAsync(
+        SessionTtl.Replace("RENEW", ""));
+
+    [Fact]
+    public Task Renewing_a_redis_expiry_inside_the_transaction_is_reported() => Verify.VerifyAsync(
+        SessionTtl.Replace(
+            "RENEW",
+            "await {|#0:_redis.KeyExpireAsync($\"session:{session}\", TimeSpan.FromMinutes(20))|}; " +
+            "using var lease = {|#1:_redis.HashFieldGetLeaseAndSetExpiry($\"session:{session}:data\", \"user\", TimeSpan.FromMinutes(20))|};"),
+        Verify.Diagnostic("JS0004", 0),
+        Verify.Diagnostic("JS0004", 1));
 }
