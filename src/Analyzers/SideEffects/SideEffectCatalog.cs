@@ -26,22 +26,25 @@ internal sealed class SideEffectCatalog
     private readonly ImmutableArray<INamedTypeSymbol> _excludedReceivers;
     private readonly ImmutableArray<(ISymbol Symbol, SideEffectCategory Category)> _declared;
     private readonly ImmutableHashSet<ISymbol> _transactional;
+    private readonly ImmutableArray<INamedTypeSymbol> _refitHttpMethodAttributes;
     private readonly ConcurrentDictionary<IMethodSymbol, SideEffect?> _cache = new(SymbolEqualityComparer.Default);
 
     private SideEffectCatalog(
         Dictionary<INamedTypeSymbol, List<CatalogEntry>> entriesByType,
         ImmutableArray<INamedTypeSymbol> excludedReceivers,
         ImmutableArray<(ISymbol Symbol, SideEffectCategory Category)> declared,
-        ImmutableHashSet<ISymbol> transactional)
+        ImmutableHashSet<ISymbol> transactional,
+        ImmutableArray<INamedTypeSymbol> refitHttpMethodAttributes)
     {
         _entriesByType = entriesByType;
         _excludedReceivers = excludedReceivers;
         _declared = declared;
         _transactional = transactional;
+        _refitHttpMethodAttributes = refitHttpMethodAttributes;
     }
 
     /// <summary>True when the compilation references no catalog library and the user declared nothing.</summary>
-    public bool IsEmpty => _entriesByType.Count == 0 && _declared.IsEmpty;
+    public bool IsEmpty => _entriesByType.Count == 0 && _declared.IsEmpty && _refitHttpMethodAttributes.IsEmpty;
 
     public static SideEffectCatalog Create(
         Compilation compilation,
@@ -69,8 +72,21 @@ internal sealed class SideEffectCatalog
             excluded.AddRange(WellKnown.GetTypes(compilation, name));
         }
 
-        return new SideEffectCatalog(byType, excluded.ToImmutable(), declared, transactional);
+        // Refit: looked up only when the compilation references an assembly named Refit.
+        var refit = ImmutableArray<INamedTypeSymbol>.Empty;
+        foreach (var assembly in compilation.ReferencedAssemblyNames)
+        {
+            if (string.Equals(assembly.Name, "Refit", StringComparison.Ordinal))
+            {
+                refit = WellKnown.GetTypes(compilation, RefitHttpMethodAttribute);
+                break;
+            }
+        }
+
+        return new SideEffectCatalog(byType, excluded.ToImmutable(), declared, transactional, refit);
     }
+
+    private const string RefitHttpMethodAttribute = "Refit.HttpMethodAttribute";
 
     /// <summary>
     /// Classifies the target of a call. <paramref name="receiverType"/> is the static type of the
@@ -175,6 +191,14 @@ internal sealed class SideEffectCatalog
             }
         }
 
+        // Refit: an interface method carrying one of Refit's HTTP method attributes ([Get], [Post], ... or the project's own
+        // subclass of HttpMethodAttribute) makes the request; the interface is usually the project's own source type, and
+        // the implementation Refit generates into the compilation must not hide it.
+        if (!_refitHttpMethodAttributes.IsEmpty && method.ContainingType is { TypeKind: TypeKind.Interface } && HasRefitHttpMethod(method))
+        {
+            return new SideEffect(SideEffectCategory.Http, DisplayName(method), SideEffectCategoryNames.DefaultVerb(SideEffectCategory.Http), "Refit");
+        }
+
         // The built-in catalog describes library APIs. A method written in this compilation is judged
         // by what its body does (the through-call summaries), even when it implements a catalog
         // interface: a fake or no-op implementation is not a side effect.
@@ -191,6 +215,25 @@ internal sealed class SideEffectCatalog
 
         var entry = LookupHierarchy(method.ContainingType, method.Name);
         return entry is null ? null : new SideEffect(entry.Category, DisplayName(method), entry.Verb, entry.TypeName);
+    }
+
+    private bool HasRefitHttpMethod(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            for (var type = attribute.AttributeClass; type is not null; type = type.BaseType)
+            {
+                foreach (var refit in _refitHttpMethodAttributes)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, refit))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     private CatalogEntry? LookupHierarchy(ITypeSymbol? type, string name)
@@ -359,7 +402,13 @@ internal sealed class SideEffectCatalog
     private static string ExtensionDisplayName(IMethodSymbol method)
     {
         // 'IBackgroundJobClient.Enqueue' reads better than 'BackgroundJobClientExtensions.Enqueue'.
+        // On a string ('"https://...".GetJsonAsync()' with Flurl) the keyword reads better than 'String'.
         var receiver = method.Parameters[0].Type;
+        if (receiver.SpecialType == SpecialType.System_String)
+        {
+            return "string." + method.Name;
+        }
+
         return receiver is INamedTypeSymbol named ? named.Name + "." + method.Name : DisplayName(method);
     }
 }

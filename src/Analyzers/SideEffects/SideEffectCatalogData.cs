@@ -76,6 +76,15 @@ internal static class SideEffectCatalogData
         "StreamAcknowledge*", "StreamDelete*", "StreamTrim*", "StreamClaim*", "StreamCreateConsumerGroup*", "StreamDeleteConsumer*",
     };
 
+    private static readonly string[] FlurlSends =
+    {
+        "SendAsync", "SendJsonAsync", "SendStringAsync", "SendUrlEncodedAsync",
+        "GetAsync", "GetJsonAsync", "GetJsonListAsync", "GetStringAsync", "GetStreamAsync", "GetBytesAsync",
+        "PostAsync", "PostJsonAsync", "PostStringAsync", "PostUrlEncodedAsync", "PostMultipartAsync",
+        "PutAsync", "PutJsonAsync", "PutStringAsync", "PatchAsync", "PatchJsonAsync", "PatchStringAsync",
+        "DeleteAsync", "HeadAsync", "OptionsAsync", "DownloadFileAsync",
+    };
+
     public static readonly CatalogEntry[] Entries =
     {
         // ---- enqueue: background jobs ----
@@ -122,10 +131,24 @@ internal static class SideEffectCatalogData
         new("RestSharp.IRestClient", SideEffectCategory.Http, Http, "ExecuteAsync", "DownloadStreamAsync"),
         new("RestSharp.RestClient", SideEffectCategory.Http, Http, "Execute*", "DownloadStream*"),
         new("RestSharp.RestClientExtensions", SideEffectCategory.Http, Http, "Execute*", "Get*", "Post*", "Put*", "Patch*", "Delete*", "Head*", "Options*", "Download*", "Stream*"),
+        // Flurl.Http: the fluent extensions on string/Url/Uri/IFlurlRequest that send (GeneratedExtensions since 2.0, AutoGenExtensions
+        // in early 2.x), and the request/client sends. The builders in the same classes (WithHeader, WithOAuthBearerToken,
+        // AppendPathSegment, SetQueryParams, AllowAnyHttpStatus, ...) only configure. IFlurlResponse.GetJsonAsync/GetStringAsync (3.x+)
+        // read a response already received: not matched.
+        new("Flurl.Http.GeneratedExtensions", SideEffectCategory.Http, Http, FlurlSends),
+        new("Flurl.Http.AutoGenExtensions", SideEffectCategory.Http, Http, FlurlSends),
+        new("Flurl.Http.DownloadExtensions", SideEffectCategory.Http, Http, "DownloadFileAsync"),
+        new("Flurl.Http.MultipartExtensions", SideEffectCategory.Http, Http, "PostMultipartAsync"),
+        new("Flurl.Http.IFlurlRequest", SideEffectCategory.Http, Http, "SendAsync"),
+        new("Flurl.Http.IFlurlClient", SideEffectCategory.Http, Http, "SendAsync"),
 
         // ---- other: cache and Redis writes ----
         new("StackExchange.Redis.IDatabaseAsync", SideEffectCategory.Other, "writes to Redis", RedisWrites),
         new("Microsoft.Extensions.Caching.Distributed.IDistributedCache", SideEffectCategory.Other, "writes to the distributed cache", "Set", "SetAsync", "Remove", "RemoveAsync"),
         new("Microsoft.Extensions.Caching.Distributed.DistributedCacheExtensions", SideEffectCategory.Other, "writes to the distributed cache", "Set", "SetAsync", "SetString", "SetStringAsync"),
+
+        // HybridCache (L1 memory + L2 distributed cache): explicit writes and invalidations. GetOrCreateAsync writes only on a miss,
+        // like a read-through IDistributedCache.Get: not reported.
+        new("Microsoft.Extensions.Caching.Hybrid.HybridCache", SideEffectCategory.Other, "writes to the hybrid cache", "SetAsync", "RemoveAsync", "RemoveByTagAsync"),
     };
 }
