@@ -202,6 +202,25 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
+                // A call through an interface the project supplies (ASP.NET Core Identity's IEmailSender) is judged by the
+                // project's implementations when the compilation has any: a no-op or logging sender is not a side effect.
+                if (configured.Options.CallDepth > 0
+                    && configured.Summaries.ProjectImplementedEffects(effect, target, configured.Options.CallDepth) is { } supplied)
+                {
+                    foreach (var path in supplied)
+                    {
+                        if (IsAtomicInRegion(path.Effect, null, mask, regions, configured)
+                            || (path.OnlyWithoutAmbientTransaction && regions.AllSitesAre(mask, TransactionSiteKind.Scope)))
+                        {
+                            continue;
+                        }
+
+                        ReportOne(report, invocation, path.Effect, path.Chain, regions.FirstSite(mask));
+                    }
+
+                    continue;
+                }
+
                 ReportOne(report, invocation, effect, ImmutableArray<string>.Empty, regions.FirstSite(mask));
                 continue;
             }

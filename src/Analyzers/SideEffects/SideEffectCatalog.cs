@@ -27,6 +27,7 @@ internal sealed class SideEffectCatalog
     private readonly ImmutableArray<(ISymbol Symbol, SideEffectCategory Category)> _declared;
     private readonly ImmutableHashSet<ISymbol> _transactional;
     private readonly ImmutableArray<INamedTypeSymbol> _refitHttpMethodAttributes;
+    private readonly ImmutableArray<INamedTypeSymbol> _projectImplemented;
     private readonly ConcurrentDictionary<IMethodSymbol, SideEffect?> _cache = new(SymbolEqualityComparer.Default);
 
     private SideEffectCatalog(
@@ -34,13 +35,15 @@ internal sealed class SideEffectCatalog
         ImmutableArray<INamedTypeSymbol> excludedReceivers,
         ImmutableArray<(ISymbol Symbol, SideEffectCategory Category)> declared,
         ImmutableHashSet<ISymbol> transactional,
-        ImmutableArray<INamedTypeSymbol> refitHttpMethodAttributes)
+        ImmutableArray<INamedTypeSymbol> refitHttpMethodAttributes,
+        ImmutableArray<INamedTypeSymbol> projectImplemented)
     {
         _entriesByType = entriesByType;
         _excludedReceivers = excludedReceivers;
         _declared = declared;
         _transactional = transactional;
         _refitHttpMethodAttributes = refitHttpMethodAttributes;
+        _projectImplemented = projectImplemented;
     }
 
     /// <summary>True when the compilation references no catalog library and the user declared nothing.</summary>
@@ -83,10 +86,39 @@ internal sealed class SideEffectCatalog
             }
         }
 
-        return new SideEffectCatalog(byType, excluded.ToImmutable(), declared, transactional, refit);
+        var projectImplemented = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        foreach (var name in SideEffectCatalogData.ProjectImplemented)
+        {
+            projectImplemented.AddRange(WellKnown.GetTypes(compilation, name));
+        }
+
+        return new SideEffectCatalog(byType, excluded.ToImmutable(), declared, transactional, refit, projectImplemented.ToImmutable());
     }
 
     private const string RefitHttpMethodAttribute = "Refit.HttpMethodAttribute";
+
+    /// <summary>
+    /// The effect is a call through an interface that no library implements for real (ASP.NET Core Identity's
+    /// <c>IEmailSender</c>): what it does is decided by the project's implementations, when the compilation has any.
+    /// </summary>
+    public bool IsProjectImplemented(SideEffect effect, IMethodSymbol method)
+    {
+        if (_projectImplemented.IsEmpty || effect.CatalogType is null || method.IsStatic || method.ReducedFrom is not null)
+        {
+            return false;
+        }
+
+        var type = method.OriginalDefinition.ContainingType?.OriginalDefinition;
+        foreach (var candidate in _projectImplemented)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type, candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Classifies the target of a call. <paramref name="receiverType"/> is the static type of the

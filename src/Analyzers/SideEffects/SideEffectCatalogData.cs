@@ -85,6 +85,16 @@ internal static class SideEffectCatalogData
         "DeleteAsync", "HeadAsync", "OptionsAsync", "DownloadFileAsync",
     };
 
+    /// <summary>
+    /// Interfaces that no library implements for real: the project supplies the implementation (ASP.NET Core Identity's
+    /// e-mail senders). A call through one is judged by the project's implementations when the compilation has any.
+    /// </summary>
+    public static readonly string[] ProjectImplemented =
+    {
+        "Microsoft.AspNetCore.Identity.UI.Services.IEmailSender",
+        "Microsoft.AspNetCore.Identity.IEmailSender`1",
+    };
+
     public static readonly CatalogEntry[] Entries =
     {
         // ---- enqueue: background jobs ----

@@ -75,6 +75,58 @@ internal sealed class MethodSummaries : IDelegateOracle
         return method.IsExtern ? null : method;
     }
 
+    /// <summary>
+    /// For a call through an interface the project supplies (ASP.NET Core Identity's <c>IEmailSender</c>): null when the
+    /// compilation has no implementation of it (the catalog's effect stands, as for a sender in another project); otherwise
+    /// what to report in its place: the side effects of the single implementation, with its chain; with several, the
+    /// catalog's effect (an empty chain) when at least one of them performs that kind of side effect; else nothing.
+    /// </summary>
+    public ImmutableArray<SideEffectPath>? ProjectImplementedEffects(SideEffect effect, IMethodSymbol target, int depth)
+    {
+        if (!_catalog.IsProjectImplemented(effect, target))
+        {
+            return null;
+        }
+
+        var implementations = _implementations.Value.SourceImplementations(target);
+        if (implementations.IsEmpty)
+        {
+            return null;
+        }
+
+        // A decorator calling the interface it implements (logging, retry around an inner sender registered elsewhere):
+        // its own implementation is being summarised up the stack, so the inner sender is unknown and the effect stands.
+        if (t_inProgress is { Count: > 0 } inProgress)
+        {
+            foreach (var implementation in implementations)
+            {
+                if (inProgress.Contains(implementation))
+                {
+                    return null;
+                }
+            }
+        }
+
+        depth = Math.Max(depth, 1);
+        if (implementations.Length == 1)
+        {
+            return GetSideEffects(implementations[0], depth);
+        }
+
+        foreach (var implementation in implementations)
+        {
+            foreach (var path in GetSideEffects(implementation, depth))
+            {
+                if (path.Effect.Category == effect.Category)
+                {
+                    return ImmutableArray.Create(new SideEffectPath(effect, ImmutableArray<string>.Empty));
+                }
+            }
+        }
+
+        return ImmutableArray<SideEffectPath>.Empty;
+    }
+
     /// <summary>Side effects the body of a source method performs, at most <paramref name="depth"/> calls deep (1 = itself only).</summary>
     public ImmutableArray<SideEffectPath> GetSideEffects(IMethodSymbol method, int depth)
     {
@@ -308,11 +360,24 @@ internal sealed class MethodSummaries : IDelegateOracle
             var effect = _catalog.Classify(target, ReceiverType(invocation));
             if (effect is not null)
             {
-                if (!_catalog.IsDeclaredTransactional(target))
+                if (_catalog.IsDeclaredTransactional(target))
                 {
-                    Record(new SideEffectPath(effect, ImmutableArray.Create(self, effect.DisplayName), noAmbient));
+                    return;
                 }
 
+                // A project-supplied interface (IEmailSender) is judged by the project's implementations when it has any.
+                if (ProjectImplementedEffects(effect, target, depth - 1) is { } supplied)
+                {
+                    foreach (var path in supplied)
+                    {
+                        var chain = path.Chain.IsDefaultOrEmpty ? ImmutableArray.Create(self, path.Effect.DisplayName) : path.Chain.Insert(0, self);
+                        Record(new SideEffectPath(path.Effect, chain, noAmbient || path.OnlyWithoutAmbientTransaction));
+                    }
+
+                    return;
+                }
+
+                Record(new SideEffectPath(effect, ImmutableArray.Create(self, effect.DisplayName), noAmbient));
                 return;
             }
 
@@ -1074,6 +1139,7 @@ internal sealed class MethodSummaries : IDelegateOracle
     {
         private readonly List<INamedTypeSymbol> _types = new();
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _cache = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IMethodSymbol>> _all = new(SymbolEqualityComparer.Default);
 
         public ImplementationIndex(Compilation compilation)
         {
@@ -1144,6 +1210,51 @@ internal sealed class MethodSummaries : IDelegateOracle
                 }
 
                 return single;
+            });
+
+        /// <summary>
+        /// Every source implementation of an interface method (a library interface included), counted for the constructed
+        /// interface the call is made on, as <see cref="SingleImplementation"/> does.
+        /// </summary>
+        public ImmutableArray<IMethodSymbol> SourceImplementations(IMethodSymbol method) =>
+            _all.GetOrAdd(method.ReducedFrom ?? method, called =>
+            {
+                var m = called.OriginalDefinition;
+                if (m.ContainingType is not { TypeKind: TypeKind.Interface } iface)
+                {
+                    return ImmutableArray<IMethodSymbol>.Empty;
+                }
+
+                var found = ImmutableArray.CreateBuilder<IMethodSymbol>();
+                foreach (var type in _types)
+                {
+                    if (type.IsAbstract || type.TypeKind != TypeKind.Class)
+                    {
+                        continue;
+                    }
+
+                    foreach (var candidate in type.AllInterfaces)
+                    {
+                        if (!SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, iface.OriginalDefinition)
+                            || !Compatible(candidate, called.ContainingType))
+                        {
+                            continue;
+                        }
+
+                        foreach (var member in candidate.GetMembers(m.Name))
+                        {
+                            if (member is IMethodSymbol ifaceMethod && SymbolEqualityComparer.Default.Equals(ifaceMethod.OriginalDefinition, m)
+                                && type.FindImplementationForInterfaceMember(ifaceMethod) is IMethodSymbol implementation
+                                && SideEffectCatalog.IsInSource(implementation)
+                                && !found.Contains(implementation.OriginalDefinition, SymbolEqualityComparer.Default))
+                            {
+                                found.Add(implementation.OriginalDefinition);
+                            }
+                        }
+                    }
+                }
+
+                return found.ToImmutable();
             });
 
         /// <summary>

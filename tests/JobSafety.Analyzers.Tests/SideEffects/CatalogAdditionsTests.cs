@@ -10,7 +10,8 @@ namespace JobSafety.Analyzers.Tests.SideEffects;
 
 /// <summary>
 /// Catalog additions against the real assemblies: Refit interfaces (JS0003, by the HTTP method attribute's symbol),
-/// HybridCache writes (JS0004) and Flurl.Http's fluent sends (JS0003).
+/// HybridCache writes (JS0004), Flurl.Http's fluent sends (JS0003), and ASP.NET Core Identity's IEmailSender judged by the
+/// project's own implementations (JS0002).
 /// </summary>
 public class CatalogAdditionsTests
 {
@@ -465,6 +466,248 @@ public class CatalogAdditionsTests
         test.ExpectedDiagnostics.Add(Verify.Diagnostic("JS0003", 2));
         await test.RunAsync(CancellationToken.None);
     }
+
+    // ---------------------------------------------------------------- ASP.NET Core Identity IEmailSender
+
+    private static readonly MetadataReference[] IdentityReferences =
+    {
+        MetadataReference.CreateFromFile(Path.Combine(AppContext.BaseDirectory, "Microsoft.AspNetCore.Identity.UI.dll")),
+        MetadataReference.CreateFromFile(typeof(Microsoft.AspNetCore.Identity.IEmailSender<>).Assembly.Location),
+    };
+
+    private const string Registration = """
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Identity.UI.Services;
+
+        public class Registration
+        {
+            private readonly IEmailSender _email;
+            public Registration(IEmailSender email) { _email = email; }
+
+            public async Task RegisterAsync(Npgsql.NpgsqlConnection conn, string address)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await MARK;
+                await tx.CommitAsync();
+                await _email.SendEmailAsync(address, "Welcome", "<p>Hi</p>");
+            }
+        }
+
+        """;
+
+    private const string Call = "_email.SendEmailAsync(address, \"Confirm\", \"<a href='#'>confirm</a>\")";
+
+    private const string NoOpSender = """
+
+        // The template's sender: nothing is sent until the project wires a real one.
+        public sealed class EmailSender : IEmailSender
+        {
+            public Task SendEmailAsync(string email, string subject, string htmlMessage) => Task.CompletedTask;
+        }
+        """;
+
+    private const string LoggingSender = """
+
+        public sealed class LoggingEmailSender : IEmailSender
+        {
+            private readonly Microsoft.Extensions.Logging.ILogger<LoggingEmailSender> _log;
+            public LoggingEmailSender(Microsoft.Extensions.Logging.ILogger<LoggingEmailSender> log) { _log = log; }
+
+            public Task SendEmailAsync(string email, string subject, string htmlMessage)
+            {
+                Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(_log, "Mail to {Email}: {Subject}", email, subject);
+                return Task.CompletedTask;
+            }
+        }
+        """;
+
+    private const string SmtpSender = """
+
+        public sealed class SmtpEmailSender : IEmailSender
+        {
+            public async Task SendEmailAsync(string email, string subject, string htmlMessage)
+            {
+                using var smtp = new System.Net.Mail.SmtpClient("smtp.example.org");
+                await smtp.SendMailAsync(new System.Net.Mail.MailMessage("noreply@example.org", email, subject, htmlMessage) { IsBodyHtml = true });
+            }
+        }
+        """;
+
+    private static async Task VerifyIdentityAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = Verify.CreateTest(source);
+        test.TestState.AdditionalReferences.AddRange(IdentityReferences);
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task IEmailSender_implemented_in_another_project_is_still_reported() =>
+        VerifyIdentityAsync(Registration.Replace("MARK", "{|#0:" + Call + "|}"), Verify.Diagnostic("JS0002", 0));
+
+    [Fact]
+    public Task IEmailSender_whose_only_implementation_is_the_no_op_template_sender_is_not_reported() =>
+        VerifyIdentityAsync(Registration.Replace("MARK", Call) + NoOpSender);
+
+    [Fact]
+    public Task IEmailSender_whose_implementations_only_log_or_do_nothing_is_not_reported() =>
+        VerifyIdentityAsync(Registration.Replace("MARK", Call) + NoOpSender + LoggingSender);
+
+    [Fact]
+    public async Task IEmailSender_with_one_implementation_that_sends_is_reported_with_the_chain()
+    {
+        var source = Registration.Replace("MARK", "{|#0:" + Call + "|}") + SmtpSender;
+        await VerifyIdentityAsync(source, Verify.Diagnostic("JS0002", 0));
+        var message = Assert.Single(await MessagesAsync(new[] { Strip(source) }, IdentityReferences));
+        Assert.StartsWith("'SmtpEmailSender.SendEmailAsync' → 'SmtpClient.SendMailAsync' sends an e-mail while", message);
+    }
+
+    [Fact]
+    public async Task IEmailSender_with_several_implementations_one_of_which_sends_is_reported_as_the_interface_call()
+    {
+        var source = Registration.Replace("MARK", "{|#0:" + Call + "|}") + NoOpSender + SmtpSender;
+        await VerifyIdentityAsync(source, Verify.Diagnostic("JS0002", 0));
+        var message = Assert.Single(await MessagesAsync(new[] { Strip(source) }, IdentityReferences));
+        Assert.StartsWith("'IEmailSender.SendEmailAsync' sends an e-mail while", message);
+    }
+
+    [Fact]
+    public async Task IEmailSender_whose_one_implementation_enqueues_a_mail_job_is_reported_as_an_enqueue()
+    {
+        var source = Registration.Replace("MARK", "{|#0:" + Call + "|}") + """
+
+            public sealed class QueuedEmailSender : IEmailSender
+            {
+                private readonly Hangfire.IBackgroundJobClient _jobs;
+                public QueuedEmailSender(Hangfire.IBackgroundJobClient jobs) { _jobs = jobs; }
+
+                public Task SendEmailAsync(string email, string subject, string htmlMessage)
+                {
+                    Hangfire.BackgroundJobClientExtensions.Enqueue<MailJob>(_jobs, j => j.Send(email, subject, htmlMessage));
+                    return Task.CompletedTask;
+                }
+            }
+
+            public sealed class MailJob { public void Send(string to, string subject, string body) { } }
+            """;
+        await VerifyIdentityAsync(source, Verify.Diagnostic("JS0001", 0));
+        var message = Assert.Single(await MessagesAsync(new[] { Strip(source) }, IdentityReferences));
+        Assert.StartsWith("'QueuedEmailSender.SendEmailAsync' → 'IBackgroundJobClient.Enqueue' enqueues a background job while", message);
+    }
+
+    [Fact]
+    public Task IEmailSender_whose_only_implementation_decorates_an_inner_sender_is_reported() => VerifyIdentityAsync(
+        Registration.Replace("MARK", "{|#0:" + Call + "|}") + """
+
+        // Wraps the sender registered by another project: what the inner one does is unknown.
+        public sealed class AuditedEmailSender : IEmailSender
+        {
+            private readonly IEmailSender _inner;
+            public AuditedEmailSender(IEmailSender inner) { _inner = inner; }
+            public Task SendEmailAsync(string email, string subject, string htmlMessage) => _inner.SendEmailAsync(email, subject, htmlMessage);
+        }
+        """, Verify.Diagnostic("JS0002", 0));
+
+    [Fact]
+    public Task IEmailSender_reached_through_a_service_follows_the_implementations() => VerifyIdentityAsync("""
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Identity.UI.Services;
+
+        public sealed class Welcomer
+        {
+            private readonly IEmailSender _email;
+            public Welcomer(IEmailSender email) { _email = email; }
+            public Task WelcomeAsync(string address) => _email.SendEmailAsync(address, "Welcome", "<p>Hi</p>");
+        }
+
+        public class Members
+        {
+            public async Task JoinAsync(System.Data.Common.DbConnection conn, Welcomer welcomer)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await welcomer.WelcomeAsync("a@example.org");
+                await tx.CommitAsync();
+            }
+        }
+        """ + NoOpSender);
+
+    [Fact]
+    public Task IEmailSender_reached_through_a_service_with_a_sending_implementation_is_reported() => VerifyIdentityAsync("""
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Identity.UI.Services;
+
+        public sealed class Welcomer
+        {
+            private readonly IEmailSender _email;
+            public Welcomer(IEmailSender email) { _email = email; }
+            public Task WelcomeAsync(string address) => _email.SendEmailAsync(address, "Welcome", "<p>Hi</p>");
+        }
+
+        public class Members
+        {
+            public async Task JoinAsync(System.Data.Common.DbConnection conn, Welcomer welcomer)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await {|#0:welcomer.WelcomeAsync("a@example.org")|};
+                await tx.CommitAsync();
+            }
+        }
+        """ + SmtpSender, Verify.Diagnostic("JS0002", 0));
+
+    private const string GenericRegistration = """
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Identity;
+
+        public class AppUser { public string Email { get; set; } = ""; }
+
+        public class Accounts
+        {
+            public async Task ResetAsync(System.Data.Common.DbConnection conn, IEmailSender<AppUser> email, AppUser user)
+            {
+                using var tx = conn.BeginTransaction();
+                await MARK;
+                tx.Commit();
+            }
+        }
+
+        """;
+
+    private const string GenericCall = "email.SendPasswordResetLinkAsync(user, user.Email, \"https://example.org/reset\")";
+
+    [Fact]
+    public Task Generic_IEmailSender_without_implementation_in_the_project_is_reported() =>
+        VerifyIdentityAsync(GenericRegistration.Replace("MARK", "{|#0:" + GenericCall + "|}"), Verify.Diagnostic("JS0002", 0));
+
+    [Fact]
+    public Task Generic_IEmailSender_with_a_no_op_implementation_is_not_reported() => VerifyIdentityAsync(GenericRegistration.Replace("MARK", GenericCall) + """
+
+        public sealed class NoEmail : IEmailSender<AppUser>
+        {
+            public Task SendConfirmationLinkAsync(AppUser user, string email, string confirmationLink) => Task.CompletedTask;
+            public Task SendPasswordResetLinkAsync(AppUser user, string email, string resetLink) => Task.CompletedTask;
+            public Task SendPasswordResetCodeAsync(AppUser user, string email, string resetCode) => Task.CompletedTask;
+        }
+        """);
+
+    [Fact]
+    public Task Generic_IEmailSender_with_a_sending_implementation_is_reported() => VerifyIdentityAsync(GenericRegistration.Replace("MARK", "{|#0:" + GenericCall + "|}") + """
+
+        public sealed class MailKitEmail : IEmailSender<AppUser>
+        {
+            public Task SendConfirmationLinkAsync(AppUser user, string email, string confirmationLink) => SendAsync(email, confirmationLink);
+            public Task SendPasswordResetLinkAsync(AppUser user, string email, string resetLink) => SendAsync(email, resetLink);
+            public Task SendPasswordResetCodeAsync(AppUser user, string email, string resetCode) => SendAsync(email, resetCode);
+
+            private static async Task SendAsync(string to, string body)
+            {
+                var message = new MimeKit.MimeMessage();
+                message.To.Add(MimeKit.MailboxAddress.Parse(to));
+                message.Body = new MimeKit.TextPart("plain") { Text = body };
+                using var smtp = new MailKit.Net.Smtp.SmtpClient();
+                await smtp.SendAsync(message);
+            }
+        }
+        """, Verify.Diagnostic("JS0002", 0));
 
     // ---------------------------------------------------------------- helpers
 
