@@ -78,8 +78,9 @@ internal sealed class MethodSummaries : IDelegateOracle
     /// <summary>
     /// For a call through an interface the project supplies (ASP.NET Core Identity's <c>IEmailSender</c>): null when the
     /// compilation has no implementation of it (the catalog's effect stands, as for a sender in another project); otherwise
-    /// what to report in its place: the side effects of the single implementation, with its chain; with several, the
-    /// catalog's effect (an empty chain) when at least one of them performs that kind of side effect; else nothing.
+    /// what to report in its place: the side effects of a single implementation that performs the catalog's kind of side
+    /// effect itself, with their chains; otherwise the catalog's effect (an empty chain) when any implementation performs
+    /// any side effect; else nothing.
     /// </summary>
     public ImmutableArray<SideEffectPath>? ProjectImplementedEffects(SideEffect effect, IMethodSymbol target, int depth)
     {
@@ -107,20 +108,29 @@ internal sealed class MethodSummaries : IDelegateOracle
             }
         }
 
+        // The caller asked the interface to send an e-mail: whatever real side effect an implementation performs for it (SMTP,
+        // an HTTP mail API, a mail job enqueued) is reported under the interface's own category. Only a single implementation
+        // that performs that category itself gives its chain (and its other effects, each under its own rule).
         depth = Math.Max(depth, 1);
         if (implementations.Length == 1)
         {
-            return GetSideEffects(implementations[0], depth);
+            var paths = GetSideEffects(implementations[0], depth);
+            foreach (var path in paths)
+            {
+                if (path.Effect.Category == effect.Category)
+                {
+                    return paths;
+                }
+            }
+
+            return paths.IsEmpty ? paths : ImmutableArray.Create(new SideEffectPath(effect, ImmutableArray<string>.Empty));
         }
 
         foreach (var implementation in implementations)
         {
-            foreach (var path in GetSideEffects(implementation, depth))
+            if (!GetSideEffects(implementation, depth).IsEmpty)
             {
-                if (path.Effect.Category == effect.Category)
-                {
-                    return ImmutableArray.Create(new SideEffectPath(effect, ImmutableArray<string>.Empty));
-                }
+                return ImmutableArray.Create(new SideEffectPath(effect, ImmutableArray<string>.Empty));
             }
         }
 

@@ -572,7 +572,7 @@ public class CatalogAdditionsTests
     }
 
     [Fact]
-    public async Task IEmailSender_whose_one_implementation_enqueues_a_mail_job_is_reported_as_an_enqueue()
+    public async Task IEmailSender_whose_one_implementation_enqueues_a_mail_job_is_reported_as_the_e_mail_it_sends()
     {
         var source = Registration.Replace("MARK", "{|#0:" + Call + "|}") + """
 
@@ -590,10 +590,39 @@ public class CatalogAdditionsTests
 
             public sealed class MailJob { public void Send(string to, string subject, string body) { } }
             """;
-        await VerifyIdentityAsync(source, Verify.Diagnostic("JS0001", 0));
+        await VerifyIdentityAsync(source, Verify.Diagnostic("JS0002", 0));
         var message = Assert.Single(await MessagesAsync(new[] { Strip(source) }, IdentityReferences));
-        Assert.StartsWith("'QueuedEmailSender.SendEmailAsync' → 'IBackgroundJobClient.Enqueue' enqueues a background job while", message);
+        Assert.StartsWith("'IEmailSender.SendEmailAsync' sends an e-mail while", message);
     }
+
+    private const string MailApiSender = """
+
+        // Sends through the mail provider's HTTP API.
+        public sealed class MailApiEmailSender : IEmailSender
+        {
+            private readonly System.Net.Http.HttpClient _http;
+            public MailApiEmailSender(System.Net.Http.HttpClient http) { _http = http; }
+
+            public async Task SendEmailAsync(string email, string subject, string htmlMessage)
+            {
+                using var body = new System.Net.Http.StringContent(subject + htmlMessage);
+                (await _http.PostAsync("https://mail.example.org/v3/messages", body)).EnsureSuccessStatusCode();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task IEmailSender_whose_one_implementation_sends_through_an_HTTP_mail_API_is_reported_as_an_e_mail()
+    {
+        var source = Registration.Replace("MARK", "{|#0:" + Call + "|}") + MailApiSender;
+        await VerifyIdentityAsync(source, Verify.Diagnostic("JS0002", 0));
+        var message = Assert.Single(await MessagesAsync(new[] { Strip(source) }, IdentityReferences));
+        Assert.StartsWith("'IEmailSender.SendEmailAsync' sends an e-mail while", message);
+    }
+
+    [Fact]
+    public Task IEmailSender_with_a_no_op_and_an_HTTP_mail_API_implementation_is_reported() => VerifyIdentityAsync(
+        Registration.Replace("MARK", "{|#0:" + Call + "|}") + NoOpSender + MailApiSender, Verify.Diagnostic("JS0002", 0));
 
     [Fact]
     public Task IEmailSender_whose_only_implementation_decorates_an_inner_sender_is_reported() => VerifyIdentityAsync(
