@@ -930,7 +930,7 @@ internal sealed class RegionAnalysis
                 && Receiver(configure) is { } instance)
             {
                 var arguments = configure.Instance is null ? configure.Arguments.RemoveAt(0) : configure.Arguments;
-                var bits = IsConfiguration(arguments) ? ArgumentBits(arguments) : 0;
+                var bits = ConfigurationBits(arguments);
                 if (bits != 0 && KeyOf(instance) is { } key)
                 {
                     Attach(key, bits);
@@ -941,11 +941,14 @@ internal sealed class RegionAnalysis
 
     /// <summary>
     /// A call configures its receiver with a transaction (options.UseCustomSqlTransaction(tx), cmd.Enlist(tx))
-    /// when the transaction or connection is all it is given. A call that also carries a payload
-    /// (outbox.Enqueue(message, tx)) uses the transaction for that one call and leaves the receiver as it was.
+    /// when the transaction or connection is all it is given, or an object built from them (an outbox enlisted with
+    /// an envelope made from the transaction: <c>context.EnlistInOutboxAsync(new DatabaseEnvelopeTransaction(db, tx))</c>,
+    /// directly or through a local). A call that also carries a payload (outbox.Enqueue(message, tx)) uses the
+    /// transaction for that one call and leaves the receiver as it was. Returns the transactions configured, or 0.
     /// </summary>
-    private bool IsConfiguration(ImmutableArray<IArgumentOperation> arguments)
+    private ulong ConfigurationBits(ImmutableArray<IArgumentOperation> arguments)
     {
+        ulong bits = 0;
         var any = false;
         foreach (var argument in arguments)
         {
@@ -954,15 +957,38 @@ internal sealed class RegionAnalysis
                 continue;
             }
 
-            if (!IsTransactionCarrier(Unwrap(argument.Value).Type))
+            var value = Unwrap(argument.Value);
+            if (IsTransactionCarrier(value.Type))
             {
-                return false;
+                bits |= ArgumentBits(ImmutableArray.Create(argument));
+            }
+            else if (BuiltFromTransaction(value) is var built and not 0)
+            {
+                bits |= built;
+            }
+            else
+            {
+                return 0;
             }
 
             any = true;
         }
 
-        return any;
+        return any ? bits : 0;
+    }
+
+    /// <summary>
+    /// The transactions an object was built from: a <c>new</c> whose arguments carry them (not itself a transaction
+    /// start), or a local holding such an object.
+    /// </summary>
+    private ulong BuiltFromTransaction(IOperation value)
+    {
+        if (value is IObjectCreationOperation creation)
+        {
+            return _siteByOperation.ContainsKey(creation) ? 0 : ArgumentBits(creation.Arguments);
+        }
+
+        return value is ILocalReferenceOperation && KeyOf(value) is { } key && _attached.TryGetValue(key, out var attached) ? attached : 0;
     }
 
     private bool IsTransactionCarrier(ITypeSymbol? type) =>

@@ -20,6 +20,11 @@ internal sealed class SideEffectCatalog
         // inside the caller's transaction: they are not side effects that escape it.
         "MassTransit.Mediator.IMediator",
         "MassTransit.Mediator.IScopedMediator",
+
+        // Wolverine's EF Core outbox keeps every message it is given with its DbContext and sends them only after
+        // SaveChangesAndFlushMessagesAsync() has committed: an outbox, not a send.
+        "Wolverine.EntityFrameworkCore.IDbContextOutbox`1",
+        "Wolverine.EntityFrameworkCore.IDbContextOutbox",
     };
 
     private readonly Dictionary<INamedTypeSymbol, List<CatalogEntry>> _entriesByType;
