@@ -224,7 +224,7 @@ public class RealWorldShapeTests8
             public virtual async Task CompleteAsync()
             {
                 await _context.SaveChangesAsync();
-                await _context.Database.CurrentTransaction!.CommitAsync();
+                await (_context.Database.CurrentTransaction?.CommitAsync() ?? Task.CompletedTask);
             }
 
             public virtual async Task RollbackAsync()
@@ -657,4 +657,195 @@ public class RealWorldShapeTests8
     public Task Direct_publish_inside_the_collecting_unit_of_work_is_reported() => Verify.VerifyAsync(
         CollectingWork.Replace("INSIDE", "await {|#0:_bus.Publish(new StockChanged(-sku))|};"),
         Verify.Diagnostic("JS0001"));
+
+    // ---- A job library's own storage transaction (constructor begins an EF transaction kept in a field; EnqueueJob only adds
+    // a row; CommitAsync commits): its EnqueueJob is not a side effect, a Hangfire enqueue next to it is. ----
+    [Fact]
+    public Task Storage_transaction_method_named_enqueue_is_not_reported_hangfire_is() => Verify.VerifyAsync("""
+        using System;
+        using System.Threading.Tasks;
+        using Hangfire;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.EntityFrameworkCore.Storage;
+
+        public class JobRow { public int Id { get; set; } public string State { get; set; } = ""; }
+        public class JobsDb : DbContext { public DbSet<JobRow> Jobs => Set<JobRow>(); }
+
+        public sealed class JobStorageTransaction : IDisposable
+        {
+            private readonly JobsDb _db;
+            private readonly IDbContextTransaction _transaction;
+            public JobStorageTransaction(JobsDb db) { _db = db; _transaction = db.Database.BeginTransaction(); }
+            public void EnqueueJob(JobRow job) { job.State = "Enqueued"; _db.Update(job); }
+            public async Task CommitAsync() { await _db.SaveChangesAsync(); await _transaction.CommitAsync(); }
+            public void Dispose() => _transaction.Dispose();
+        }
+
+        public class Dispatcher
+        {
+            private readonly JobsDb _db;
+            private readonly IBackgroundJobClient _jobs;
+            public Dispatcher(JobsDb db, IBackgroundJobClient jobs) { _db = db; _jobs = jobs; }
+
+            public async Task Dispatch(JobRow job)
+            {
+                using (var transaction = new JobStorageTransaction(_db))
+                {
+                    transaction.EnqueueJob(job);
+                    {|#0:_jobs.Enqueue(() => Console.WriteLine(job.Id))|};
+                    await transaction.CommitAsync();
+                }
+            }
+        }
+        """, Verify.Diagnostic("JS0001"));
+
+    // ---- CAP's publisher switched to a CAP transaction the method was handed (`using (cap.UseTransaction(tx))`, an
+    // application extension): its publishes join that transaction; an HTTP call in the same block does not. ----
+    [Fact]
+    public Task Cap_publisher_switched_to_a_handed_cap_transaction_is_not_reported_http_is() => Verify.VerifyAsync("""
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using DotNetCore.CAP;
+
+        public static class CapPublisherTransactionExtensions
+        {
+            public static IDisposable UseTransaction(this ICapPublisher publisher, ICapTransaction transaction)
+            {
+                var previous = publisher.Transaction;
+                publisher.Transaction = transaction;
+                return new Restore(() => publisher.Transaction = previous);
+            }
+
+            private sealed class Restore : IDisposable
+            {
+                private readonly Action _undo;
+                public Restore(Action undo) { _undo = undo; }
+                public void Dispose() => _undo();
+            }
+        }
+
+        public class AuditRelay
+        {
+            private readonly ICapPublisher _cap;
+            private readonly HttpClient _http;
+            public AuditRelay(ICapPublisher cap, HttpClient http) { _cap = cap; _http = http; }
+
+            public async Task Relay(ICapTransaction transaction, string entry)
+            {
+                using (_cap.UseTransaction(transaction))
+                {
+                    await _cap.PublishAsync("audit.entry", entry);
+                    await {|#0:_http.PostAsync("/audit", new StringContent(entry))|};
+                }
+            }
+        }
+        """, Verify.Diagnostic("JS0003"));
+
+    // ---- A scheduler that insists on an ambient TransactionScope (`_ = Transaction.Current ?? throw ...`) before enqueuing
+    // with Hangfire, called inside a scope: reported through the call by default, not when the Hangfire storage enlists. ----
+    private const string ScopeOnlyScheduler = """
+        using System;
+        using System.Linq.Expressions;
+        using System.Threading.Tasks;
+        using System.Transactions;
+        using Hangfire;
+
+        public class ScopeOnlyScheduler
+        {
+            private readonly IBackgroundJobClient _client;
+            public ScopeOnlyScheduler(IBackgroundJobClient client) { _client = client; }
+
+            public string Enqueue<T>(Expression<Func<T, Task>> call)
+            {
+                _ = Transaction.Current ?? throw new InvalidOperationException("A TransactionScope is required.");
+                return _client.Enqueue(call);
+            }
+        }
+
+        public class Notifier { public Task Tell(int id) => Task.CompletedTask; }
+
+        public class CaseService
+        {
+            private readonly ScopeOnlyScheduler _scheduler;
+            public CaseService(ScopeOnlyScheduler scheduler) { _scheduler = scheduler; }
+
+            public void Close(int id)
+            {
+                using var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+                MARK
+                scope.Complete();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Scheduler_requiring_a_scope_inside_a_scope_is_reported_by_default() => Verify.VerifyAsync(
+        ScopeOnlyScheduler.Replace("MARK", "{|#0:_scheduler.Enqueue<Notifier>(n => n.Tell(id))|};"),
+        Verify.Diagnostic("JS0001"));
+
+    [Fact]
+    public Task Scheduler_requiring_a_scope_inside_a_scope_is_not_reported_when_the_storage_enlists() => Verify.VerifyAsync(
+        ScopeOnlyScheduler.Replace("MARK", "_scheduler.Enqueue<Notifier>(n => n.Tell(id));"),
+        "jobsafety.hangfire_storage_enlists = true");
+
+    // ---- A DbContext wrapper handing out the application's own transaction wrapper (commit sets a flag, DisposeAsync rolls
+    // back when it was not committed): HTTP after CommitAsync is after the commit. ----
+    private const string TransactionWrapper = """
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.EntityFrameworkCore.Storage;
+
+        public interface ITxWrapper : IAsyncDisposable
+        {
+            Task CommitAsync();
+            Task RollbackAsync();
+        }
+
+        public sealed class AutoRollbackTx : ITxWrapper
+        {
+            private readonly IDbContextTransaction _transaction;
+            private bool _committed;
+            public AutoRollbackTx(IDbContextTransaction transaction) { _transaction = transaction; }
+            public async Task CommitAsync() { await _transaction.CommitAsync(); _committed = true; }
+            public Task RollbackAsync() => _transaction.RollbackAsync();
+            public async ValueTask DisposeAsync()
+            {
+                if (!_committed) await _transaction.RollbackAsync();
+                await _transaction.DisposeAsync();
+            }
+        }
+
+        public class TradeDb : DbContext
+        {
+            public async Task<ITxWrapper> BeginWrappedAsync() => new AutoRollbackTx(await Database.BeginTransactionAsync());
+        }
+
+        public class TokenService
+        {
+            private readonly TradeDb _db;
+            private readonly HttpClient _http;
+            public TokenService(TradeDb db, HttpClient http) { _db = db; _http = http; }
+
+            public async Task Refresh(string user)
+            {
+                await using var tx = await _db.BeginWrappedAsync();
+                await _db.SaveChangesAsync();
+                INSIDE
+                await tx.CommitAsync();
+                await _http.PostAsync($"/tokens/{user}/refreshed", null);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Http_after_committing_the_applications_transaction_wrapper_is_not_reported() => Verify.VerifyAsync(
+        TransactionWrapper.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Http_before_committing_the_applications_transaction_wrapper_is_reported() => Verify.VerifyAsync(
+        TransactionWrapper.Replace("INSIDE", "await {|#0:_http.PostAsync($\"/tokens/{user}/refreshing\", null)|};"),
+        Verify.Diagnostic("JS0003"));
 }
