@@ -1588,18 +1588,30 @@ internal sealed class RegionAnalysis
             return false;
         }
 
-        // EF Core's TransactionCommitted / TransactionRolledBack interceptor callbacks run after the end.
+        // Interceptor callbacks that run once the transaction has ended: EF Core's TransactionCommitted / TransactionRolledBack,
+        // NHibernate's AfterTransactionCompletion.
         return !(parameter.ContainingSymbol is IMethodSymbol method && IsAfterEndCallback(method));
     }
 
     private bool IsAfterEndCallback(IMethodSymbol method)
     {
-        if (_symbols.TransactionInterceptor is not { } interceptor
-            || !(method.Name.StartsWith("TransactionCommitted", StringComparison.Ordinal) || method.Name.StartsWith("TransactionRolledBack", StringComparison.Ordinal)))
+        // An explicit implementation is named 'Namespace.IInterceptor.AfterTransactionCompletion'.
+        var name = method.ExplicitInterfaceImplementations.Length > 0 ? method.ExplicitInterfaceImplementations[0].Name : method.Name;
+        if (_symbols.TransactionInterceptor is { } efInterceptor
+            && (name.StartsWith("TransactionCommitted", StringComparison.Ordinal) || name.StartsWith("TransactionRolledBack", StringComparison.Ordinal))
+            && Implements(method, name, efInterceptor))
         {
-            return false;
+            return true;
         }
 
+        return _symbols.NHibernateInterceptor is { } nhInterceptor
+            && name.StartsWith("AfterTransactionCompletion", StringComparison.Ordinal)
+            && Implements(method, name, nhInterceptor);
+    }
+
+    /// <summary>The method is (an override of) a member of the interface, or implements one, implicitly or explicitly.</summary>
+    private static bool Implements(IMethodSymbol method, string name, INamedTypeSymbol interceptor)
+    {
         for (var m = method; m is not null; m = m.OverriddenMethod)
         {
             if (SymbolEqualityComparer.Default.Equals(m.ContainingType?.OriginalDefinition, interceptor))
@@ -1618,7 +1630,7 @@ internal sealed class RegionAnalysis
 
         if (method.ContainingType is { } type)
         {
-            foreach (var member in interceptor.GetMembers(method.Name))
+            foreach (var member in interceptor.GetMembers(name))
             {
                 var implementation = type.FindImplementationForInterfaceMember(member)?.OriginalDefinition;
                 for (var m = method; m is not null && implementation is not null; m = m.OverriddenMethod)

@@ -17,6 +17,7 @@ internal sealed class TransactionSymbols
         ExecutionStrategyExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ExecutionStrategyExtensions");
         DbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");
         TransactionInterceptor = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Diagnostics.IDbTransactionInterceptor");
+        NHibernateInterceptor = compilation.GetTypeByMetadataName("NHibernate.IInterceptor");
         CapPublisher = compilation.GetTypeByMetadataName("DotNetCore.CAP.ICapPublisher");
         MongoSession = compilation.GetTypeByMetadataName("MongoDB.Driver.IClientSessionHandle");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
@@ -64,6 +65,9 @@ internal sealed class TransactionSymbols
 
     /// <summary>EF Core's IDbTransactionInterceptor: its TransactionCommitted/RolledBack callbacks run after the end.</summary>
     public INamedTypeSymbol? TransactionInterceptor { get; }
+
+    /// <summary>NHibernate's IInterceptor: its AfterTransactionCompletion(ITransaction) runs after the commit or rollback.</summary>
+    public INamedTypeSymbol? NHibernateInterceptor { get; }
 
     public INamedTypeSymbol? CapPublisher { get; }
 

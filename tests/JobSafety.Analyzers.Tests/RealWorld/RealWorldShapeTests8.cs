@@ -848,4 +848,98 @@ public class RealWorldShapeTests8
     public Task Http_before_committing_the_applications_transaction_wrapper_is_reported() => Verify.VerifyAsync(
         TransactionWrapper.Replace("INSIDE", "await {|#0:_http.PostAsync($\"/tokens/{user}/refreshing\", null)|};"),
         Verify.Diagnostic("JS0003"));
+
+    // ---- NHibernate interceptors: AfterTransactionCompletion(ITransaction) runs once the transaction has committed or rolled
+    // back (publishing what the session collected when tx.WasCommitted); BeforeTransactionCompletion runs inside it. ----
+    private const string NHibernate = """
+        // Stand-in for NHibernate (not restorable here).
+        namespace NHibernate
+        {
+            public interface ITransaction : System.IDisposable { void Commit(); void Rollback(); bool WasCommitted { get; } bool WasRolledBack { get; } }
+            public interface IInterceptor
+            {
+                void AfterTransactionBegin(ITransaction tx);
+                void BeforeTransactionCompletion(ITransaction tx);
+                void AfterTransactionCompletion(ITransaction tx);
+            }
+            public class EmptyInterceptor : IInterceptor
+            {
+                public virtual void AfterTransactionBegin(ITransaction tx) { }
+                public virtual void BeforeTransactionCompletion(ITransaction tx) { }
+                public virtual void AfterTransactionCompletion(ITransaction tx) { }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task NHibernate_after_completion_callbacks_are_not_regions_before_completion_is() => StandInLibrary.VerifyAsync(NHibernate, """
+        using System.Collections.Generic;
+        using MassTransit;
+        using NHibernate;
+
+        public record EntitySaved(object Entity);
+
+        public class PublishingInterceptor : EmptyInterceptor
+        {
+            private readonly IPublishEndpoint _bus;
+            private readonly List<object> _saved = new();
+            public PublishingInterceptor(IPublishEndpoint bus) { _bus = bus; }
+
+            public override void BeforeTransactionCompletion(ITransaction tx)
+            {
+                {|#0:_bus.Publish(new EntitySaved("before"))|};
+            }
+
+            public override void AfterTransactionCompletion(ITransaction tx)
+            {
+                if (tx != null && tx.WasCommitted)
+                {
+                    foreach (var entity in _saved)
+                    {
+                        _bus.Publish(new EntitySaved(entity));
+                    }
+                }
+
+                _saved.Clear();
+                base.AfterTransactionCompletion(tx);
+            }
+        }
+
+        public class ExplicitInterceptor : IInterceptor
+        {
+            private readonly IPublishEndpoint _bus;
+            public ExplicitInterceptor(IPublishEndpoint bus) { _bus = bus; }
+            void IInterceptor.AfterTransactionBegin(ITransaction tx) { }
+            void IInterceptor.BeforeTransactionCompletion(ITransaction tx) { }
+            void IInterceptor.AfterTransactionCompletion(ITransaction tx) => _bus.Publish(new EntitySaved("done"));
+        }
+        """, null, Verify.Diagnostic("JS0001"));
+
+    // The same for EF Core's interceptor implemented explicitly: TransactionCommittedAsync runs after the commit.
+    [Fact]
+    public Task Explicit_ef_transaction_committed_callback_is_not_a_region() => Verify.VerifyAsync("""
+        using System.Data.Common;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MassTransit;
+        using Microsoft.EntityFrameworkCore.Diagnostics;
+
+        public record Committed(string Id);
+
+        public class CommitRelay : IDbTransactionInterceptor
+        {
+            private readonly IPublishEndpoint _bus;
+            public CommitRelay(IPublishEndpoint bus) { _bus = bus; }
+
+            Task IDbTransactionInterceptor.TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken)
+                => _bus.Publish(new Committed(eventData.TransactionId.ToString()), cancellationToken);
+
+            async ValueTask<InterceptionResult> IDbTransactionInterceptor.TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken)
+            {
+                await {|#0:_bus.Publish(new Committed("committing"), cancellationToken)|};
+                return result;
+            }
+        }
+        """, Verify.Diagnostic("JS0001"));
 }
+
