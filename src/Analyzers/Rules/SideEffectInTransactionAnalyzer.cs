@@ -332,9 +332,12 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
         }
 
         // MassTransit's bus outbox: publishes and sends through the scoped endpoints are stored with the transaction and
-        // delivered after the commit; the bus itself (IBus) bypasses the outbox.
+        // delivered after the commit; the bus itself (IBus) bypasses the outbox. A consumer's ConsumeContext is not captured by
+        // the bus outbox but by a consumer outbox (in-memory or transactional), which holds its messages until the consumer
+        // has completed, after its own transaction.
         if (effect.CatalogType is "MassTransit.IPublishEndpoint" or "MassTransit.ISendEndpoint" or "MassTransit.ISendEndpointProvider"
-            && !effect.ThroughBus && configured.BusOutbox.IsConfigured)
+            && !effect.ThroughBus
+            && (effect.OnConsumeContext ? configured.BusOutbox.ConsumerOutboxConfigured : configured.BusOutbox.IsConfigured))
         {
             return true;
         }

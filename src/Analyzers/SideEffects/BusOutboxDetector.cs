@@ -9,62 +9,88 @@ namespace JobSafety.Analyzers.SideEffects;
 /// Does this project configure MassTransit's bus outbox (<c>x.AddEntityFrameworkOutbox&lt;TDb&gt;(o =&gt; o.UseBusOutbox())</c>,
 /// likewise for the MongoDB outbox)? Then a publish or send made through the scoped <c>IPublishEndpoint</c> /
 /// <c>ISendEndpointProvider</c> is written to the outbox with the transaction and delivered after the commit: atomic.
-/// Decided once per compilation, on first need: a text search for <c>UseBusOutbox</c>, then each occurrence is bound and
-/// must be a MassTransit library method (a method of that name declared in the project does not count).
+/// Likewise a consumer outbox (<c>UseInMemoryOutbox()</c>, <c>UseEntityFrameworkOutbox&lt;TDb&gt;(context)</c>, ...): what a
+/// consumer publishes or sends through its <c>ConsumeContext</c> is held until the consumer has completed.
+/// Decided once per compilation, on first need: a text search for the configuration method's name, then each occurrence is
+/// bound and must be a MassTransit library method (a method of that name declared in the project does not count).
 /// </summary>
 internal sealed class BusOutboxDetector
 {
-    private const string Name = "UseBusOutbox";
+    private static readonly string[] BusOutboxNames = { "UseBusOutbox" };
+
+    // Consumer outboxes: MassTransit's in-memory outbox and the transactional (EF Core, MongoDB) consumer outbox hold what
+    // a consumer publishes or sends through its ConsumeContext until the consumer has completed.
+    private static readonly string[] ConsumerOutboxNames = { "UseInMemoryOutbox", "UseInMemoryInboxOutbox", "UseEntityFrameworkOutbox", "UseMongoDbOutbox" };
+
     private readonly Compilation _compilation;
     private readonly Lazy<bool> _configured;
+    private readonly Lazy<bool> _consumerOutbox;
 
     public BusOutboxDetector(Compilation compilation)
     {
         _compilation = compilation;
-        _configured = new Lazy<bool>(Detect, LazyThreadSafetyMode.ExecutionAndPublication);
+        _configured = new Lazy<bool>(() => Detect(BusOutboxNames), LazyThreadSafetyMode.ExecutionAndPublication);
+        _consumerOutbox = new Lazy<bool>(() => Detect(ConsumerOutboxNames), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    /// <summary>The bus outbox (<c>UseBusOutbox()</c>) is configured.</summary>
     public bool IsConfigured => _configured.Value;
 
-    private bool Detect()
+    /// <summary>A consumer outbox (<c>UseInMemoryOutbox</c>, <c>UseEntityFrameworkOutbox</c>, <c>UseMongoDbOutbox</c>...) is configured.</summary>
+    public bool ConsumerOutboxConfigured => _consumerOutbox.Value;
+
+    private bool Detect(string[] names)
     {
         foreach (var tree in _compilation.SyntaxTrees)
         {
             var text = tree.GetText().ToString();
-            for (var at = text.IndexOf(Name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(Name, at + Name.Length, StringComparison.Ordinal))
+            foreach (var name in names)
             {
-                var token = tree.GetRoot().FindToken(at);
-                if (token.SpanStart != at || token.ValueText != Name || token.Parent is not SimpleNameSyntax name)
-                {
-                    continue;
-                }
-
-                var invocation = name.Parent switch
-                {
-                    MemberAccessExpressionSyntax member when member.Name == name => member.Parent as InvocationExpressionSyntax,
-                    InvocationExpressionSyntax direct when direct.Expression == name => direct,
-                    _ => null,
-                };
-
-                if (invocation is null)
-                {
-                    continue;
-                }
-
-#pragma warning disable RS1030 // One configuration call, bound once per compilation and only when a MassTransit call sits in a transaction.
-                var info = _compilation.GetSemanticModel(tree).GetSymbolInfo(invocation);
-#pragma warning restore RS1030
-                if (IsMassTransitLibraryMethod(info.Symbol))
+                if (DetectIn(tree, text, name))
                 {
                     return true;
                 }
+            }
+        }
 
-                foreach (var candidate in info.CandidateSymbols)
+        return false;
+    }
+
+    private bool DetectIn(SyntaxTree tree, string text, string name)
+    {
+        for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+        {
+            var token = tree.GetRoot().FindToken(at);
+            if (token.SpanStart != at || token.ValueText != name || token.Parent is not SimpleNameSyntax simpleName)
+            {
+                continue;
+            }
+
+            var invocation = simpleName.Parent switch
+            {
+                MemberAccessExpressionSyntax member when member.Name == simpleName => member.Parent as InvocationExpressionSyntax,
+                InvocationExpressionSyntax direct when direct.Expression == simpleName => direct,
+                _ => null,
+            };
+
+            if (invocation is null)
+            {
+                continue;
+            }
+
+#pragma warning disable RS1030 // One configuration call, bound once per compilation and only when a MassTransit call sits in a transaction.
+            var info = _compilation.GetSemanticModel(tree).GetSymbolInfo(invocation);
+#pragma warning restore RS1030
+            if (IsMassTransitLibraryMethod(info.Symbol))
+            {
+                return true;
+            }
+
+            foreach (var candidate in info.CandidateSymbols)
+            {
+                if (IsMassTransitLibraryMethod(candidate))
                 {
-                    if (IsMassTransitLibraryMethod(candidate))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
         }

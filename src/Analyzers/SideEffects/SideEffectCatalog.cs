@@ -153,21 +153,50 @@ internal sealed class SideEffectCatalog
             return null;
         }
 
-        var throughBus = result.CatalogType is { } catalogType && catalogType.StartsWith("MassTransit.", StringComparison.Ordinal) && IsMassTransitBus(receiverType);
+        var massTransit = result.CatalogType is { } catalogType && catalogType.StartsWith("MassTransit.", StringComparison.Ordinal);
+        var throughBus = massTransit && IsMassTransitBus(receiverType);
+        var onConsumeContext = massTransit && IsMassTransitConsumeContext(receiverType);
 
         // Name the call after the type it is made on ('SmtpClient.SendAsync', not 'MailTransport.SendAsync').
         if (!method.IsStatic && method.ReducedFrom is null && receiverType is INamedTypeSymbol named
             && !SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, definition.ContainingType))
         {
-            return new SideEffect(result.Category, named.Name + "." + definition.Name, result.Verb, result.CatalogType, throughBus);
+            return new SideEffect(result.Category, named.Name + "." + definition.Name, result.Verb, result.CatalogType, throughBus, onConsumeContext);
         }
 
-        if (throughBus)
+        if (throughBus || onConsumeContext)
         {
-            return new SideEffect(result.Category, result.DisplayName, result.Verb, result.CatalogType, throughBus: true);
+            return new SideEffect(result.Category, result.DisplayName, result.Verb, result.CatalogType, throughBus, onConsumeContext);
         }
 
         return result;
+    }
+
+    /// <summary>MassTransit's <c>ConsumeContext</c> (or <c>ConsumeContext&lt;T&gt;</c>, or a type implementing it): a consumer's context.</summary>
+    private static bool IsMassTransitConsumeContext(ITypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (IsConsumeContext(type))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (IsConsumeContext(implemented))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool IsConsumeContext(ITypeSymbol candidate) =>
+            candidate is { Name: "ConsumeContext", ContainingNamespace: { Name: "MassTransit", ContainingNamespace.IsGlobalNamespace: true } };
     }
 
     /// <summary>MassTransit's <c>IBus</c> (or a type implementing it): its publishes and sends bypass the bus outbox.</summary>

@@ -941,5 +941,61 @@ public class RealWorldShapeTests8
             }
         }
         """, Verify.Diagnostic("JS0001"));
+
+    // ---- MassTransit consumers that open their own transaction and publish through their ConsumeContext. A consumer outbox
+    // (the in-memory outbox, or the EF Core / MongoDB consumer outbox) holds those messages until the consumer has completed,
+    // after its commit; the bus outbox does not capture them, and IBus bypasses both. ----
+    private const string ConsumerOutboxPackage = """
+        namespace MassTransit
+        {
+            public interface IStandInEndpointConfigurator { }
+            public static class StandInOutboxConfigurationExtensions
+            {
+                public static void UseInMemoryOutbox(this IStandInEndpointConfigurator configurator) { }
+                public static void UseBusOutbox(this IStandInEndpointConfigurator configurator) { }
+            }
+        }
+        """;
+
+    private const string ReserveConsumer = """
+        using System.Threading.Tasks;
+        using MassTransit;
+        using Microsoft.EntityFrameworkCore;
+
+        public record ReserveStock(int Sku);
+        public record StockReserved(int Sku);
+        public class WarehouseDb : DbContext { }
+
+        public class ReserveConsumer : IConsumer<ReserveStock>
+        {
+            private readonly WarehouseDb _db;
+            private readonly IBus _bus;
+            public ReserveConsumer(WarehouseDb db, IBus bus) { _db = db; _bus = bus; }
+
+            public async Task Consume(ConsumeContext<ReserveStock> context)
+            {
+                await using var tx = await _db.Database.BeginTransactionAsync(context.CancellationToken);
+                await _db.SaveChangesAsync(context.CancellationToken);
+                await CONTEXT_PUBLISH;
+                await {|#0:_bus.Publish(new StockReserved(-context.Message.Sku))|};
+                await tx.CommitAsync(context.CancellationToken);
+            }
+        }
+
+        public static class Startup
+        {
+            public static void Configure(IStandInEndpointConfigurator endpoint) => endpoint.CONFIGURE();
+        }
+        """;
+
+    [Fact]
+    public Task Consume_context_publish_with_a_consumer_outbox_is_not_reported_the_bus_is() => StandInLibrary.VerifyAsync(ConsumerOutboxPackage,
+        ReserveConsumer.Replace("CONTEXT_PUBLISH", "context.Publish(new StockReserved(context.Message.Sku))").Replace("CONFIGURE", "UseInMemoryOutbox"),
+        null, Verify.Diagnostic("JS0001"));
+
+    [Fact]
+    public Task Consume_context_publish_with_only_the_bus_outbox_is_reported() => StandInLibrary.VerifyAsync(ConsumerOutboxPackage,
+        ReserveConsumer.Replace("CONTEXT_PUBLISH", "{|#1:context.Publish(new StockReserved(context.Message.Sku))|}").Replace("CONFIGURE", "UseBusOutbox"),
+        null, Verify.Diagnostic("JS0001", 0), Verify.Diagnostic("JS0001", 1));
 }
 
