@@ -50,6 +50,7 @@ internal sealed class RegionAnalysis
     private readonly Dictionary<object, List<IMethodSymbol>> _delegateLocals = new();
     private ControlFlowGraph? _rootGraph;
     private readonly Dictionary<IOperation, ulong> _delegateEnds = new();
+    private readonly Dictionary<IMethodSymbol, ulong> _localFunctionEnds = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, ulong> _localFunctionCalls = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, ulong> _localFunctionAnalysed = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, ControlFlowGraph> _localFunctionGraphs = new(SymbolEqualityComparer.Default);
@@ -710,6 +711,11 @@ internal sealed class RegionAnalysis
                     state &= ~DelegateArgumentEnds(invocation, graph);
                 }
 
+                if (_sites.Count > 0 && invocation.TargetMethod.MethodKind == MethodKind.LocalFunction)
+                {
+                    state &= ~LocalFunctionEnds(invocation.TargetMethod);
+                }
+
                 break;
             case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference when record:
                 HandleDelegate(reference, reference.Method, state, graph);
@@ -812,6 +818,42 @@ internal sealed class RegionAnalysis
         }
 
         _delegateEnds[invocation] = mask;
+        return mask;
+    }
+
+    /// <summary>
+    /// A local function that commits (rolls back, disposes) a transaction of this method it captures ends it for the code
+    /// after its call: <c>await CommitAsync(); await bus.Publish(...); async Task CommitAsync() { await tx.CommitAsync(); }</c>.
+    /// </summary>
+    private ulong LocalFunctionEnds(IMethodSymbol localFunction)
+    {
+        var key = localFunction.OriginalDefinition;
+        if (_localFunctionEnds.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        ulong mask = 0;
+        if (_localFunctionGraphs.TryGetValue(key, out var graph))
+        {
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    foreach (var node in operation.DescendantsAndSelf())
+                    {
+                        if (node is IInvocationOperation { TargetMethod.Name: "Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "Dispose" or "DisposeAsync" } end
+                            && KeyOf(Receiver(end)) is { } receiver
+                            && _bound.TryGetValue(receiver, out var bits))
+                        {
+                            mask |= bits;
+                        }
+                    }
+                }
+            }
+        }
+
+        _localFunctionEnds[key] = mask;
         return mask;
     }
 

@@ -997,5 +997,73 @@ public class RealWorldShapeTests8
     public Task Consume_context_publish_with_only_the_bus_outbox_is_reported() => StandInLibrary.VerifyAsync(ConsumerOutboxPackage,
         ReserveConsumer.Replace("CONTEXT_PUBLISH", "{|#1:context.Publish(new StockReserved(context.Message.Sku))|}").Replace("CONFIGURE", "UseBusOutbox"),
         null, Verify.Diagnostic("JS0001", 0), Verify.Diagnostic("JS0001", 1));
+
+    // ---- Commit and rollback written once in local functions of the method (called from the try and the catch): a call
+    // of a local function that commits or rolls back the transaction it captures ends it; a local helper that only logs
+    // does not. ----
+    private const string LocalCommit = """
+        using System;
+        using System.Threading.Tasks;
+        using MassTransit;
+        using Microsoft.Extensions.Logging;
+        using Npgsql;
+
+        public record BatchClosed(int Id);
+
+        public class BatchCloser
+        {
+            private readonly NpgsqlDataSource _source;
+            private readonly IPublishEndpoint _bus;
+            private readonly ILogger<BatchCloser> _log;
+            public BatchCloser(NpgsqlDataSource source, IPublishEndpoint bus, ILogger<BatchCloser> log) { _source = source; _bus = bus; _log = log; }
+
+            public async Task Close(int id)
+            {
+                await using var conn = await _source.OpenConnectionAsync();
+                await using var tx = await conn.BeginTransactionAsync();
+                try
+                {
+                    await Note("closing");
+                    INSIDE
+                    await FinishAsync();
+                }
+                catch (Exception ex)
+                {
+                    await AbandonAsync(ex);
+                    await _bus.Publish(new BatchClosed(-id));
+                    throw;
+                }
+
+                await _bus.Publish(new BatchClosed(id));
+
+                async Task FinishAsync()
+                {
+                    await tx.CommitAsync();
+                    _log.LogInformation("batch {Id} closed", id);
+                }
+
+                async Task AbandonAsync(Exception ex)
+                {
+                    _log.LogError(ex, "batch {Id} failed", id);
+                    await tx.RollbackAsync();
+                }
+
+                Task Note(string what)
+                {
+                    _log.LogInformation("{What} {Id}", what, id);
+                    return Task.CompletedTask;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Publish_after_a_local_function_commits_or_rolls_back_is_not_reported() => Verify.VerifyAsync(
+        LocalCommit.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Publish_after_a_local_function_that_only_logs_is_reported() => Verify.VerifyAsync(
+        LocalCommit.Replace("INSIDE", "await {|#0:_bus.Publish(new BatchClosed(0))|};"),
+        Verify.Diagnostic("JS0001"));
 }
 
