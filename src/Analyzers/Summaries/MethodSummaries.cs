@@ -735,6 +735,13 @@ internal sealed class MethodSummaries : IDelegateOracle
             return TransactionEffect.None;
         }
 
+        // A commit or rollback ends what the unit of work holds whatever it returns (Task<bool> CommitTransactionAsync()
+        // reporting success, Task<int> CommitAsync() the rows saved).
+        if (IsNamedEnd(method))
+        {
+            return HasMember(type, IsNamedBegin) ? EndsHeldByName : TransactionEffect.None;
+        }
+
         if (!ReturnsNothing(method))
         {
             // Task<ITransaction> BeginTransactionAsync() handing out the application's own transaction abstraction,
@@ -742,12 +749,7 @@ internal sealed class MethodSummaries : IDelegateOracle
             return method.Name is "BeginTransaction" or "BeginTransactionAsync" && ReturnedTransactionAbstraction(method) ? BeginsHeldByName : TransactionEffect.None;
         }
 
-        if (IsNamedBegin(method))
-        {
-            return HasMember(type, IsNamedEnd) ? BeginsHeldByName : TransactionEffect.None;
-        }
-
-        return IsNamedEnd(method) && HasMember(type, IsNamedBegin) ? EndsHeldByName : TransactionEffect.None;
+        return IsNamedBegin(method) && HasMember(type, IsNamedEnd) ? BeginsHeldByName : TransactionEffect.None;
 
         static bool IsNamedBegin(IMethodSymbol candidate) =>
             candidate.Name is "BeginTransaction" or "BeginTransactionAsync" && (ReturnsNothing(candidate) || ReturnedTransactionAbstraction(candidate));

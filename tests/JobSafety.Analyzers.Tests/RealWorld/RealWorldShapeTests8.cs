@@ -1065,5 +1065,62 @@ public class RealWorldShapeTests8
     public Task Publish_after_a_local_function_that_only_logs_is_reported() => Verify.VerifyAsync(
         LocalCommit.Replace("INSIDE", "await {|#0:_bus.Publish(new BatchClosed(0))|};"),
         Verify.Diagnostic("JS0001"));
+
+    // ---- A unit of work (implemented in another project) with both a database transaction (BeginTransactionAsync /
+    // CommitTransactionAsync) and a Redis MULTI it calls a "cache transaction" (BeginCacheTransaction / ExecuteInTransactionCacheAsync
+    // / CacheCommitTransactionAsync): only the database pair opens and ends a region. Cart writes queued on the MULTI outside the
+    // database transaction are not reported; inside it they are. ----
+    private const string CartWork = """
+        using System;
+        using System.Threading.Tasks;
+        using StackExchange.Redis;
+
+        public interface ICartWork
+        {
+            Task BeginTransactionAsync();
+            Task<bool> CommitTransactionAsync();
+            Task RollbackTransactionAsync();
+            Task<bool> SaveDbChangesAsync();
+            void BeginCacheTransaction();
+            Task<bool> CacheCommitTransactionAsync();
+            Task ExecuteInTransactionCacheAsync(Func<ITransaction, Task> action);
+        }
+
+        public class CartService
+        {
+            private readonly ICartWork _work;
+            public CartService(ICartWork work) { _work = work; }
+
+            public async Task<bool> Clear(int user)
+            {
+                _work.BeginCacheTransaction();
+                await _work.ExecuteInTransactionCacheAsync(async queue =>
+                {
+                    _ = queue.KeyDeleteAsync($"cart:{user}:header");
+                    _ = queue.KeyDeleteAsync($"cart:{user}:items");
+                    await Task.CompletedTask;
+                });
+                return await _work.CacheCommitTransactionAsync();
+            }
+
+            public async Task<bool> Checkout(int user)
+            {
+                await _work.BeginTransactionAsync();
+                await _work.SaveDbChangesAsync();
+                INSIDE
+                await _work.CommitTransactionAsync();
+                return await Clear(user);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Redis_cache_transaction_of_a_unit_of_work_is_not_a_database_region() => Verify.VerifyAsync(
+        CartWork.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Cache_clear_inside_the_units_database_transaction_is_reported() => Verify.VerifyAsync(
+        CartWork.Replace("INSIDE", "await {|#0:Clear(user)|};"),
+        Verify.Diagnostic("JS0004"));
 }
 
