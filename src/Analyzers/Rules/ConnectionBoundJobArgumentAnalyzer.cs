@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -25,6 +27,7 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
         "Hangfire.RecurringJob",
         "Hangfire.RecurringJobManagerExtensions",
         "Hangfire.IRecurringJobManager",
+        "Hangfire.Common.Job", // Job.FromExpression(() => ...), handed to IRecurringJobManager.AddOrUpdate or IBackgroundJobClient.Create
     };
 
     private static readonly string[] ConnectionBoundTypes =
@@ -39,6 +42,25 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
         "System.Transactions.TransactionScope",
         "System.Transactions.Transaction",
         "NHibernate.ISession",
+        "NHibernate.IStatelessSession",
+        "NHibernate.ITransaction",
+        "System.Data.Entity.DbContext", // EF6
+        "System.Data.Entity.DbContextTransaction",
+        "System.Data.Entity.Core.Objects.ObjectContext",
+        "System.Data.Linq.DataContext", // LINQ to SQL
+        "MongoDB.Driver.IClientSessionHandle",
+    };
+
+    /// <summary>
+    /// Members whose type marks an interface as the abstraction of a DbContext (<c>IApplicationDbContext</c> with its
+    /// <c>DbSet&lt;T&gt;</c> properties): such an interface is as connection-bound as the context behind it.
+    /// </summary>
+    private static readonly string[] ContextMemberTypes =
+    {
+        "Microsoft.EntityFrameworkCore.DbSet`1",
+        "Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade",
+        "System.Data.Entity.DbSet`1",
+        "System.Data.Entity.IDbSet`1",
     };
 
     /// <inheritdoc />
@@ -79,6 +101,7 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
             }
 
             var compilation = start.Compilation;
+            var symbols = new JobSymbols(compilation, jobTypes, boundTypes, Resolve(compilation, ContextMemberTypes), expressionType, names);
             start.RegisterSyntaxTreeAction(treeContext => Guard.Run(() =>
             {
                 var tree = treeContext.Tree;
@@ -87,12 +110,12 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                // Each occurrence of a job method's name in the text, looked up in the tree: no walk over the whole tree
-                // (an ordinary file with a queue.Enqueue(...) costs a text search and one token lookup).
+                // Each occurrence of a job method's name (or of a project wrapper's name) in the text, looked up in the tree:
+                // no walk over the whole tree (an ordinary file with a queue.Enqueue(...) costs a text search and one token lookup).
                 var text = tree.GetText(treeContext.CancellationToken).ToString();
                 SyntaxNode? root = null;
                 SemanticModel? model = null;
-                foreach (var name in names)
+                foreach (var name in symbols.Wrappers(treeContext.CancellationToken).Names)
                 {
                     for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
                     {
@@ -110,7 +133,7 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
 #pragma warning restore RS1030
                             if (model.GetOperation(invocation, treeContext.CancellationToken) is IInvocationOperation operation)
                             {
-                                Analyze(treeContext.ReportDiagnostic, operation, jobTypes, boundTypes, expressionType);
+                                Analyze(treeContext.ReportDiagnostic, operation, symbols, treeContext.CancellationToken);
                             }
                         });
                     }
@@ -118,6 +141,283 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
             }));
         });
     }
+
+    /// <summary>The symbols JS0005 matches, resolved once per compilation, and the project's own job wrappers (found on first use).</summary>
+    private sealed class JobSymbols
+    {
+        private readonly Compilation _compilation;
+        private readonly HashSet<string> _hangfireNames;
+        private WrapperIndex? _wrappers;
+        private readonly object _gate = new();
+
+        public JobSymbols(Compilation compilation, ImmutableArray<INamedTypeSymbol> jobTypes, ImmutableArray<INamedTypeSymbol> boundTypes, ImmutableArray<INamedTypeSymbol> contextMemberTypes, INamedTypeSymbol expressionType, HashSet<string> names)
+        {
+            _compilation = compilation;
+            JobTypes = jobTypes;
+            BoundTypes = boundTypes;
+            ContextMemberTypes = contextMemberTypes;
+            ExpressionType = expressionType;
+            _hangfireNames = names;
+        }
+
+        public ImmutableArray<INamedTypeSymbol> JobTypes { get; }
+
+        public ImmutableArray<INamedTypeSymbol> BoundTypes { get; }
+
+        public ImmutableArray<INamedTypeSymbol> ContextMemberTypes { get; }
+
+        public INamedTypeSymbol ExpressionType { get; }
+
+        public WrapperIndex Wrappers(CancellationToken cancellationToken)
+        {
+            if (Volatile.Read(ref _wrappers) is { } built)
+            {
+                return built;
+            }
+
+            lock (_gate)
+            {
+                if (_wrappers is null)
+                {
+                    // Not cached on cancellation (the exception propagates before the assignment); a failure caches Hangfire's names only.
+                    var index = Guard.Run(() => WrapperIndex.Build(_compilation, this, _hangfireNames, cancellationToken), null)
+                        ?? new WrapperIndex(new HashSet<string>(_hangfireNames, StringComparer.Ordinal), new Dictionary<IMethodSymbol, HashSet<int>>(SymbolEqualityComparer.Default));
+                    Volatile.Write(ref _wrappers, index);
+                }
+
+                return _wrappers!;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The project's own methods that hand a job expression they were given to Hangfire (<c>IJobService.Enqueue(Expression&lt;Func&lt;Task&gt;&gt; call)
+    /// => BackgroundJob.Enqueue(call)</c>), with the interface and base methods they implement, and the ordinals of the
+    /// forwarded parameters. A call through one creates a Hangfire job like a direct call.
+    /// </summary>
+    private sealed class WrapperIndex
+    {
+        public WrapperIndex(HashSet<string> names, Dictionary<IMethodSymbol, HashSet<int>> forwarded)
+        {
+            Names = names;
+            Forwarded = forwarded;
+        }
+
+        /// <summary>Hangfire's job method names and the wrappers' names: the text pre-filter of every file.</summary>
+        public HashSet<string> Names { get; }
+
+        /// <summary>Wrapper methods (original definitions) and the ordinals of their parameters that reach Hangfire.</summary>
+        public Dictionary<IMethodSymbol, HashSet<int>> Forwarded { get; }
+
+        public bool TryGetForwarded(IMethodSymbol method, out HashSet<int> ordinals) => Forwarded.TryGetValue(method.OriginalDefinition, out ordinals!);
+
+        /// <summary>
+        /// Files that mention <c>Expression&lt;</c> and a candidate name are parsed; a method with a parameter whose type is
+        /// written <c>Expression&lt;...&gt;</c> and whose body calls a candidate name with that parameter as an argument is bound,
+        /// and kept when the call is a Hangfire job method (or an already known wrapper) taking it as its expression. Repeated
+        /// for wrappers of wrappers, at most three rounds. Only the matching methods are bound.
+        /// </summary>
+        public static WrapperIndex Build(Compilation compilation, JobSymbols symbols, HashSet<string> hangfireNames, CancellationToken cancellationToken)
+        {
+            var names = new HashSet<string>(hangfireNames, StringComparer.Ordinal);
+            var forwarded = new Dictionary<IMethodSymbol, HashSet<int>>(SymbolEqualityComparer.Default);
+            var index = new WrapperIndex(names, forwarded);
+
+            var candidates = new List<(SyntaxTree Tree, BaseMethodDeclarationSyntax Method, ParameterSyntax Parameter, int Ordinal)>();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var text = tree.GetText(cancellationToken).ToString();
+                if (text.IndexOf("Expression<", StringComparison.Ordinal) < 0)
+                {
+                    continue;
+                }
+
+                foreach (var method in tree.GetRoot(cancellationToken).DescendantNodes(n => n is not (BlockSyntax or ArrowExpressionClauseSyntax)).OfType<BaseMethodDeclarationSyntax>())
+                {
+                    var parameters = method.ParameterList.Parameters;
+                    for (var i = 0; i < parameters.Count; i++)
+                    {
+                        if (parameters[i].Type is { } type && IsWrittenAsExpression(type))
+                        {
+                            candidates.Add((tree, method, parameters[i], i));
+                        }
+                    }
+                }
+            }
+
+            var models = new Dictionary<SyntaxTree, SemanticModel>();
+            for (var round = 0; round < 3 && candidates.Count > 0; round++)
+            {
+                var found = false;
+                for (var c = candidates.Count - 1; c >= 0; c--)
+                {
+                    var (tree, method, parameter, ordinal) = candidates[c];
+                    var body = (SyntaxNode?)method.Body ?? method.ExpressionBody;
+                    if (body is null)
+                    {
+                        candidates.RemoveAt(c);
+                        continue;
+                    }
+
+                    var name = parameter.Identifier.ValueText;
+                    foreach (var call in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                    {
+                        if (!names.Contains(CalledName(call)) || !PassesIdentifier(call, name))
+                        {
+                            continue;
+                        }
+
+                        if (!models.TryGetValue(tree, out var model))
+                        {
+#pragma warning disable RS1030 // Only the few methods that forward an expression parameter are bound.
+                            model = compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                            models[tree] = model;
+                        }
+
+                        if (model.GetDeclaredSymbol(method, cancellationToken) is not IMethodSymbol declared
+                            || ordinal >= declared.Parameters.Length
+                            || model.GetOperation(call, cancellationToken) is not IInvocationOperation operation
+                            || !ForwardsToJob(operation, declared.Parameters[ordinal], symbols, index))
+                        {
+                            continue;
+                        }
+
+                        index.Add(declared, ordinal);
+                        candidates.RemoveAt(c);
+                        found = true;
+                        break;
+                    }
+                }
+
+                if (!found)
+                {
+                    break;
+                }
+            }
+
+            return index;
+        }
+
+        private void Add(IMethodSymbol wrapper, int ordinal)
+        {
+            AddOne(wrapper, ordinal);
+
+            // The interface or base method the call sites see (IJobService.Enqueue, implemented in another class).
+            foreach (var explicitImplementation in wrapper.ExplicitInterfaceImplementations)
+            {
+                AddOne(explicitImplementation, ordinal);
+            }
+
+            for (var overridden = wrapper.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                AddOne(overridden, ordinal);
+            }
+
+            if (wrapper.ContainingType is { } type)
+            {
+                foreach (var iface in type.AllInterfaces)
+                {
+                    foreach (var member in iface.GetMembers(wrapper.Name))
+                    {
+                        if (member is IMethodSymbol interfaceMethod && SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(interfaceMethod), wrapper))
+                        {
+                            AddOne(interfaceMethod, ordinal);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void AddOne(IMethodSymbol method, int ordinal)
+        {
+            var key = method.OriginalDefinition;
+            if (!Forwarded.TryGetValue(key, out var ordinals))
+            {
+                ordinals = new HashSet<int>();
+                Forwarded[key] = ordinals;
+            }
+
+            ordinals.Add(ordinal);
+            Names.Add(method.Name);
+        }
+
+        private static bool IsWrittenAsExpression(TypeSyntax type)
+        {
+            var name = type switch
+            {
+                NullableTypeSyntax nullable => nullable.ElementType,
+                _ => type,
+            };
+            if (name is QualifiedNameSyntax qualified)
+            {
+                name = qualified.Right;
+            }
+            else if (name is AliasQualifiedNameSyntax alias)
+            {
+                name = alias.Name;
+            }
+
+            return name is GenericNameSyntax { Identifier.ValueText: "Expression" };
+        }
+
+        private static string CalledName(InvocationExpressionSyntax call) => call.Expression switch
+        {
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            _ => string.Empty,
+        };
+
+        private static bool PassesIdentifier(InvocationExpressionSyntax call, string name)
+        {
+            foreach (var argument in call.ArgumentList.Arguments)
+            {
+                if (argument.Expression is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool ForwardsToJob(IInvocationOperation call, IParameterSymbol parameter, JobSymbols symbols, WrapperIndex index)
+        {
+            var target = (call.TargetMethod.ReducedFrom ?? call.TargetMethod).OriginalDefinition;
+            var isHangfire = IsOneOf(target.ContainingType, symbols.JobTypes);
+            HashSet<int>? ordinals = null;
+            if (!isHangfire && !index.TryGetForwarded(target, out ordinals))
+            {
+                return false;
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                var value = argument.Value;
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                if (value is not IParameterReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter) || argument.Parameter is null)
+                {
+                    continue;
+                }
+
+                if (isHangfire ? IsExpression(argument.Parameter.Type, symbols.ExpressionType) : ordinals!.Contains(argument.Parameter.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    private static bool IsExpression(ITypeSymbol type, INamedTypeSymbol expressionType) =>
+        type is INamedTypeSymbol { IsGenericType: true } named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, expressionType);
 
     private static bool ReferencesHangfire(Compilation compilation)
     {
@@ -210,18 +510,21 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static void Analyze(Action<Diagnostic> report, IInvocationOperation invocation, ImmutableArray<INamedTypeSymbol> jobTypes, ImmutableArray<INamedTypeSymbol> boundTypes, INamedTypeSymbol expressionType)
+    private static void Analyze(Action<Diagnostic> report, IInvocationOperation invocation, JobSymbols symbols, CancellationToken cancellationToken)
     {
         var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
-        if (!IsOneOf(method.ContainingType, jobTypes))
+        var isHangfire = IsOneOf(method.ContainingType, symbols.JobTypes);
+        HashSet<int>? forwarded = null;
+        if (!isHangfire && !symbols.Wrappers(cancellationToken).TryGetForwarded(method, out forwarded))
         {
             return;
         }
 
         foreach (var argument in invocation.Arguments)
         {
-            if (argument.Parameter?.Type is not INamedTypeSymbol { IsGenericType: true } parameterType
-                || !SymbolEqualityComparer.Default.Equals(parameterType.OriginalDefinition, expressionType))
+            if (argument.Parameter is not { } parameter
+                || !IsExpression(parameter.Type, symbols.ExpressionType)
+                || (forwarded is not null && !forwarded.Contains(parameter.Ordinal)))
             {
                 continue;
             }
@@ -260,7 +563,18 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
 
                 foreach (var jobArgument in jobCall.Arguments)
                 {
-                    ReportBoundReferences(report, jobArgument.Value, jobCall, boundTypes, function);
+                    // `Run(params object[] items)`: each element is serialized on its own.
+                    if (jobArgument.ArgumentKind == ArgumentKind.ParamArray && jobArgument.Value is IArrayCreationOperation { Initializer: { } elements })
+                    {
+                        foreach (var element in elements.ElementValues)
+                        {
+                            ReportBoundReferences(report, element, jobCall, symbols, function);
+                        }
+
+                        continue;
+                    }
+
+                    ReportBoundReferences(report, jobArgument.Value, jobCall, symbols, function);
                 }
             }
         }
@@ -271,14 +585,16 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
     /// value: <c>Process(db.Orders.Count())</c> passes a number, <c>Process(conn)</c> passes the connection.
     /// So the argument's own type is what matters.
     /// </summary>
-    private static void ReportBoundReferences(Action<Diagnostic> report, IOperation value, IInvocationOperation jobCall, ImmutableArray<INamedTypeSymbol> boundTypes, IAnonymousFunctionOperation function)
+    private static void ReportBoundReferences(Action<Diagnostic> report, IOperation value, IInvocationOperation jobCall, JobSymbols symbols, IAnonymousFunctionOperation function)
     {
         while (value is IConversionOperation conversion)
         {
             value = conversion.Operand;
         }
 
-        if (value.Type is null || !IsConnectionBound(value.Type, boundTypes, out var kind))
+        // `null`, `default`, `default(DbConnection)`: nothing is passed (a placeholder the job fills itself).
+        if (value.Type is null || value is IDefaultValueOperation || value.ConstantValue is { HasValue: true, Value: null }
+            || !IsConnectionBound(value.Type, symbols, out var kind))
         {
             return;
         }
@@ -305,11 +621,26 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
     private static bool IsLambdaParameter(IParameterSymbol parameter, IAnonymousFunctionOperation function) =>
         SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, function.Symbol);
 
-    private static bool IsConnectionBound(ITypeSymbol type, ImmutableArray<INamedTypeSymbol> boundTypes, out string kind)
+    private static bool IsConnectionBound(ITypeSymbol type, JobSymbols symbols, out string kind)
     {
+        // A type parameter (`TContext _db` in `Repository<TContext> where TContext : DbContext`): its constraints.
+        if (type is ITypeParameterSymbol typeParameter)
+        {
+            foreach (var constraint in typeParameter.ConstraintTypes)
+            {
+                if (constraint is not ITypeParameterSymbol && IsConnectionBound(constraint, symbols, out kind))
+                {
+                    return true;
+                }
+            }
+
+            kind = string.Empty;
+            return false;
+        }
+
         for (var current = type; current is not null; current = current.BaseType)
         {
-            if (IsOneOf(current as INamedTypeSymbol, boundTypes))
+            if (IsOneOf(current as INamedTypeSymbol, symbols.BoundTypes))
             {
                 kind = current.Name;
                 return true;
@@ -318,14 +649,36 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
 
         foreach (var iface in type.AllInterfaces)
         {
-            if (IsOneOf(iface, boundTypes))
+            if (IsOneOf(iface, symbols.BoundTypes))
             {
                 kind = iface.Name;
                 return true;
             }
         }
 
+        // The application's abstraction of its context (`IApplicationDbContext` with `DbSet<T>` properties): the object behind
+        // it is the DbContext. Only interfaces: a class with such properties that is no DbContext is matched above or not at all.
+        if (type.TypeKind == TypeKind.Interface && !symbols.ContextMemberTypes.IsEmpty
+            && (DeclaresContextMember(type, symbols) || type.AllInterfaces.Any(i => DeclaresContextMember(i, symbols))))
+        {
+            kind = "DbContext";
+            return true;
+        }
+
         kind = string.Empty;
+        return false;
+    }
+
+    private static bool DeclaresContextMember(ITypeSymbol type, JobSymbols symbols)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IPropertySymbol { Type: INamedTypeSymbol propertyType } && IsOneOf(propertyType, symbols.ContextMemberTypes))
+            {
+                return true;
+            }
+        }
+
         return false;
     }
 
