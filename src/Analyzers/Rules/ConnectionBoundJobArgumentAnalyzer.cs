@@ -37,8 +37,14 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
         "System.Data.Common.DbConnection",
         "System.Data.Common.DbTransaction",
         "System.Data.Common.DbDataSource",
+        "System.Data.IDbCommand", // a command holds its connection and transaction
+        "System.Data.Common.DbCommand",
+        "System.Data.IDataReader", // a reader reads from an open connection (a DataTable or DataSet is disconnected: not here)
+        "System.Data.Common.DbDataReader",
         "Microsoft.EntityFrameworkCore.DbContext",
         "Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction",
+        "Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade", // db.Database
+        "Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry", // an entry of the change tracker (audit code), and EntityEntry<T>
         "System.Transactions.TransactionScope",
         "System.Transactions.Transaction",
         "NHibernate.ISession",

@@ -348,4 +348,31 @@ public class ConnectionBoundJobArgumentRealWorldTests
             private void Process(NpgsqlConnection connection) { }
         }
         """);
+
+    // Objects that live on an open connection or in the context: a command, a reader, db.Database, a change-tracker entry
+    // (audit code inside SaveChanges). Their disconnected twins are values: a DataTable, the entity itself, an EF query
+    // (Hangfire serializes the rows it returns at enqueue time).
+    [Fact]
+    public Task Commands_readers_and_tracker_entries_are_reported_and_disconnected_values_are_not() => Verify.VerifyAsync(Usings + """
+        public static class AuditJobs { public static void Record(object item) { } }
+        public class AuditingDb : DbContext
+        {
+            public DbSet<Invoice> Invoices => Set<Invoice>();
+            public void Queue(NpgsqlCommand command, NpgsqlDataReader reader, System.Data.DataTable table)
+            {
+                foreach (var entry in ChangeTracker.Entries<Invoice>())
+                {
+                    BackgroundJob.Enqueue(() => AuditJobs.Record({|#0:entry|}));
+                    BackgroundJob.Enqueue(() => AuditJobs.Record(entry.Entity));
+                }
+
+                BackgroundJob.Enqueue(() => AuditJobs.Record({|#1:command|}));
+                BackgroundJob.Enqueue(() => AuditJobs.Record({|#2:reader|}));
+                BackgroundJob.Enqueue(() => AuditJobs.Record({|#3:Database|}));
+                BackgroundJob.Enqueue(() => AuditJobs.Record(table));
+                BackgroundJob.Enqueue(() => AuditJobs.Record(command.CommandText));
+                BackgroundJob.Enqueue(() => AuditJobs.Record(Invoices.Where(i => !i.Sent)));
+            }
+        }
+        """ + Model, Verify.Diagnostic("JS0005", 0), Verify.Diagnostic("JS0005", 1), Verify.Diagnostic("JS0005", 2), Verify.Diagnostic("JS0005", 3));
 }
