@@ -375,4 +375,23 @@ public class ConnectionBoundJobArgumentRealWorldTests
             }
         }
         """ + Model, Verify.Diagnostic("JS0005", 0), Verify.Diagnostic("JS0005", 1), Verify.Diagnostic("JS0005", 2), Verify.Diagnostic("JS0005", 3));
+
+    // A static extension method as the job: its `this` argument is an argument Hangfire serializes (Dapper's Execute on the
+    // connection, EF's ExecuteSqlRaw on db.Database). An instance method on the context is a receiver, resolved by the activator.
+    [Fact]
+    public Task Extension_method_jobs_on_a_connection_are_reported() => Verify.VerifyAsync(Usings + """
+        using Dapper;
+        public class Maintenance
+        {
+            private readonly BillingDb _db;
+            private readonly NpgsqlConnection _connection;
+            public Maintenance(BillingDb db, NpgsqlConnection connection) { _db = db; _connection = connection; }
+            public void Nightly()
+            {
+                BackgroundJob.Enqueue(() => {|#0:_connection|}.Execute("vacuum", null, null, null, null));
+                BackgroundJob.Enqueue(() => {|#1:_db.Database|}.ExecuteSqlRaw("delete from invoices where sent"));
+                BackgroundJob.Enqueue(() => _db.SaveChanges());
+            }
+        }
+        """ + Model, Verify.Diagnostic("JS0005", 0), Verify.Diagnostic("JS0005", 1));
 }
