@@ -174,6 +174,102 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
 
         public INamedTypeSymbol ExpressionType { get; }
 
+        /// <summary>
+        /// Interfaces declared in this compilation, where every class of the compilation implementing one is connection-bound
+        /// (`AppDbContext : DbContext, IApplicationDbContext` and no other implementation), minus the interfaces the library
+        /// base class already has (IDisposable, ...). Built on first use from the declared types (no method body is bound).
+        /// </summary>
+        public HashSet<ITypeSymbol> ContextInterfaces
+        {
+            get
+            {
+                if (Volatile.Read(ref _contextInterfaces) is { } built)
+                {
+                    return built;
+                }
+
+                var index = Guard.Run(() => BuildContextInterfaces(), new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default));
+                Interlocked.CompareExchange(ref _contextInterfaces, index, null);
+                return _contextInterfaces!;
+            }
+        }
+
+        private HashSet<ITypeSymbol>? _contextInterfaces;
+
+        private HashSet<ITypeSymbol> BuildContextInterfaces()
+        {
+            var implementedByBound = new Dictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
+            var namespaces = new Stack<INamespaceSymbol>();
+            var types = new Stack<INamedTypeSymbol>();
+            namespaces.Push(_compilation.Assembly.GlobalNamespace);
+            while (namespaces.Count > 0)
+            {
+                var ns = namespaces.Pop();
+                foreach (var inner in ns.GetNamespaceMembers())
+                {
+                    namespaces.Push(inner);
+                }
+
+                foreach (var type in ns.GetTypeMembers())
+                {
+                    types.Push(type);
+                }
+            }
+
+            while (types.Count > 0)
+            {
+                var type = types.Pop();
+                foreach (var nested in type.GetTypeMembers())
+                {
+                    types.Push(nested);
+                }
+
+                if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+                {
+                    continue;
+                }
+
+                // The nearest library base that is connection-bound (DbContext, IdentityDbContext<T>...): its interfaces are its own.
+                INamedTypeSymbol? boundBase = null;
+                for (var current = type.BaseType; current is not null; current = current.BaseType)
+                {
+                    if (IsOneOf(current, BoundTypes))
+                    {
+                        boundBase = current;
+                        break;
+                    }
+                }
+
+                foreach (var iface in type.AllInterfaces)
+                {
+                    // Only the project's own interfaces: one from another assembly may have implementations we do not see.
+                    var key = iface.OriginalDefinition;
+                    if (!SymbolEqualityComparer.Default.Equals(key.ContainingAssembly, _compilation.Assembly))
+                    {
+                        continue;
+                    }
+
+                    if (boundBase is not null && boundBase.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, key)))
+                    {
+                        continue;
+                    }
+
+                    implementedByBound[key] = boundBase is not null && (!implementedByBound.TryGetValue(key, out var soFar) || soFar);
+                }
+            }
+
+            var result = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var pair in implementedByBound)
+            {
+                if (pair.Value)
+                {
+                    result.Add(pair.Key);
+                }
+            }
+
+            return result;
+        }
+
         public WrapperIndex Wrappers(CancellationToken cancellationToken)
         {
             if (Volatile.Read(ref _wrappers) is { } built)
@@ -662,10 +758,12 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        // The application's abstraction of its context (`IApplicationDbContext` with `DbSet<T>` properties): the object behind
-        // it is the DbContext. Only interfaces: a class with such properties that is no DbContext is matched above or not at all.
-        if (type.TypeKind == TypeKind.Interface && !symbols.ContextMemberTypes.IsEmpty
-            && (DeclaresContextMember(type, symbols) || type.AllInterfaces.Any(i => DeclaresContextMember(i, symbols))))
+        // The application's abstraction of its context (`IApplicationDbContext` with `DbSet<T>` properties or a `Set<T>()`
+        // method, or implemented in this compilation only by contexts): the object behind it is the DbContext. Only
+        // interfaces: a class with such members that is no DbContext is matched above or not at all.
+        if (type.TypeKind == TypeKind.Interface
+            && ((!symbols.ContextMemberTypes.IsEmpty && (DeclaresContextMember(type, symbols) || type.AllInterfaces.Any(i => DeclaresContextMember(i, symbols))))
+                || symbols.ContextInterfaces.Contains(type.OriginalDefinition)))
         {
             kind = "DbContext";
             return true;
@@ -679,7 +777,13 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
     {
         foreach (var member in type.GetMembers())
         {
-            if (member is IPropertySymbol { Type: INamedTypeSymbol propertyType } && IsOneOf(propertyType, symbols.ContextMemberTypes))
+            var memberType = member switch
+            {
+                IPropertySymbol property => property.Type,
+                IMethodSymbol { MethodKind: MethodKind.Ordinary } method => method.ReturnType, // DbSet<T> Set<T>()
+                _ => null,
+            };
+            if (memberType is INamedTypeSymbol named && IsOneOf(named, symbols.ContextMemberTypes))
             {
                 return true;
             }

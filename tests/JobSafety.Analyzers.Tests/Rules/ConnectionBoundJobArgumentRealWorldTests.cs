@@ -394,4 +394,27 @@ public class ConnectionBoundJobArgumentRealWorldTests
             }
         }
         """ + Model, Verify.Diagnostic("JS0005", 0), Verify.Diagnostic("JS0005", 1));
+
+    // Context interfaces without DbSet properties: a `Set<T>()` method, or only SaveChangesAsync but implemented here by the
+    // context alone. An interface the context shares with an ordinary class (ITenantScoped) stays a value.
+    [Fact]
+    public Task Context_interfaces_by_set_method_or_by_their_only_implementation_are_reported() => Verify.VerifyAsync(Usings + """
+        public interface IShopContext { DbSet<T> Set<T>() where T : class; Task<int> SaveChangesAsync(CancellationToken ct = default); }
+        public interface IShopUnit { Task<int> SaveChangesAsync(CancellationToken ct = default); }
+        public interface ITenantScoped { string Tenant { get; } }
+        public abstract class ShopDbBase : DbContext, IShopUnit { }
+        public class ShopDb : ShopDbBase, IShopContext, ITenantScoped { public string Tenant => "t"; }
+        public class Cart : ITenantScoped { public string Tenant => "t"; }
+        public static class ShopJobs { public static void Run(object o) { } }
+        public class Checkout
+        {
+            public void Done(IShopContext context, IShopUnit unit, ITenantScoped scoped, IDisposable disposable)
+            {
+                BackgroundJob.Enqueue(() => ShopJobs.Run({|#0:context|}));
+                BackgroundJob.Enqueue(() => ShopJobs.Run({|#1:unit|}));
+                BackgroundJob.Enqueue(() => ShopJobs.Run(scoped));
+                BackgroundJob.Enqueue(() => ShopJobs.Run(disposable));
+            }
+        }
+        """, Verify.Diagnostic("JS0005", 0), Verify.Diagnostic("JS0005", 1));
 }
