@@ -1126,9 +1126,10 @@ internal sealed class RegionAnalysis
         {
             Bind(key, bits);
         }
-        else if (UnwrapValue(value) is IObjectCreationOperation || (KeyOf(UnwrapValue(value)) is { } from && _holdsNoTransaction.Contains(from)))
+        else if (UnwrapValue(value) is IObjectCreationOperation || (KeyOf(UnwrapValue(value)) is { } from && _holdsNoTransaction.Contains(from))
+            || IsSuppressedFactoryCall(UnwrapValue(value)))
         {
-            // 'using (var inner = new TransactionScope(Suppress))': its Dispose ends nothing.
+            // 'using (var inner = new TransactionScope(Suppress))' (or a factory's Create(Suppress)): its Dispose ends nothing.
             _holdsNoTransaction.Add(key);
         }
 
@@ -1393,7 +1394,34 @@ internal sealed class RegionAnalysis
             return null;
         }
 
-        return _oracle.GetTransactionEffect(method).Begins;
+        var effect = _oracle.GetTransactionEffect(method);
+        return IsSuppressedFactoryCall(invocation, effect) ? null : effect.Begins;
+    }
+
+    /// <summary>
+    /// A scope factory called with <c>TransactionScopeOption.Suppress</c> for the parameter its scopes take their option from
+    /// (<c>Scopes.Create(TransactionScopeOption.Suppress)</c>): it hands out a suppressing scope, no transaction.
+    /// </summary>
+    private static bool IsSuppressedFactoryCall(IInvocationOperation invocation, TransactionEffect effect) =>
+        effect.ScopeOptionParameter >= 0
+        && Summaries.MethodSummaries.ArgumentFor(invocation, effect.ScopeOptionParameter) is { ConstantValue: { HasValue: true, Value: int value } }
+        && value == 2;
+
+    /// <summary>
+    /// A source method handing out a TransactionScope that is no transaction: a suppressing scope (<c>CreateSuppressed()</c>,
+    /// <c>Create(TransactionScopeOption.Suppress)</c>). Disposing it ends nothing.
+    /// </summary>
+    private bool IsSuppressedFactoryCall(IOperation value)
+    {
+        if (value is not IInvocationOperation invocation
+            || invocation.TargetMethod.MethodKind is MethodKind.LocalFunction or MethodKind.DelegateInvoke or MethodKind.AnonymousFunction
+            || !_symbols.IsTransactionScope(invocation.Type) || !IsSource(invocation.TargetMethod))
+        {
+            return false;
+        }
+
+        var effect = _oracle.GetTransactionEffect(invocation.TargetMethod);
+        return effect.Begins is null || IsSuppressedFactoryCall(invocation, effect);
     }
 
     /// <summary>BeginTransaction[Async] (or UseTransaction) returning a transaction type, on any receiver.</summary>

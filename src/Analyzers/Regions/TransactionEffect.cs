@@ -10,9 +10,10 @@ internal sealed class TransactionEffect
 {
     public static readonly TransactionEffect None = new(null, endsHeld: false, endsParameters: 0);
 
-    public TransactionEffect(TransactionSiteKind? begins, bool endsHeld, ulong endsParameters, string? enlistedLibrary = null)
+    public TransactionEffect(TransactionSiteKind? begins, bool endsHeld, ulong endsParameters, string? enlistedLibrary = null, int scopeOptionParameter = -1)
     {
         Begins = begins;
+        ScopeOptionParameter = begins == TransactionSiteKind.Scope ? scopeOptionParameter : -1;
         EnlistedLibrary = begins is null ? null : enlistedLibrary;
         EndsHeld = endsHeld;
         EndsParameters = endsParameters;
@@ -26,6 +27,12 @@ internal sealed class TransactionEffect
     /// <c>Database.BeginTransaction(capPublisher)</c> inside a unit of work's Begin), when every such transaction does.
     /// </summary>
     public string? EnlistedLibrary { get; }
+
+    /// <summary>
+    /// A scope factory whose every TransactionScope takes its option from this parameter (<c>Create(TransactionScopeOption option)</c>):
+    /// a call passing <c>TransactionScopeOption.Suppress</c> there opens no transaction. -1 when there is none.
+    /// </summary>
+    public int ScopeOptionParameter { get; }
 
     /// <summary>Commits, rolls back or disposes a transaction held in a field or property (or EF Core's current one).</summary>
     public bool EndsHeld { get; }

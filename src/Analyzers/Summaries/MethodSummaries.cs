@@ -858,12 +858,24 @@ internal sealed class MethodSummaries : IDelegateOracle
         var startsOwn = false;
         var endsHeld = false;
         ulong endsParameters = 0;
+
+        // The parameter every scope this method creates takes its TransactionScopeOption from (-1: none yet, -2: a scope
+        // whose option is not a parameter).
+        var scopeOption = -1;
+        void NoteScopeOption(IOperation? option)
+        {
+            var own = option is not null && Strip(option) is IParameterReferenceOperation { Parameter.Ordinal: var ordinal } p
+                && SymbolEqualityComparer.Default.Equals(p.Parameter.ContainingSymbol, method) ? ordinal : -2;
+            scopeOption = scopeOption == -1 || scopeOption == own ? own : -2;
+        }
+
         foreach (var node in DescendantsOutsideLambdas(operation))
         {
             switch (node)
             {
                 case IObjectCreationOperation creation when _symbols.IsTransactionScope(creation.Type):
                     startsOwn = true;
+                    NoteScopeOption(ScopeOptionArgument(creation.Arguments));
                     break;
                 case IObjectCreationOperation { Constructor: { } constructor } when SideEffectCatalog.IsInSource(constructor)
                     && GetTransactionEffect(constructor).Begins is not null:
@@ -906,6 +918,12 @@ internal sealed class MethodSummaries : IDelegateOracle
 
                         startsOwn |= inner.Begins is not null;
                         endsHeld |= inner.EndsHeld;
+                        if (inner.Begins == TransactionSiteKind.Scope)
+                        {
+                            // Create(option) handing on its own parameter to another scope factory.
+                            NoteScopeOption(inner.ScopeOptionParameter >= 0 ? ArgumentFor(invocation, inner.ScopeOptionParameter) : null);
+                        }
+
                         foreach (var argument in invocation.Arguments)
                         {
                             if (argument.Parameter is not { Ordinal: < 64 and var ordinal } || (inner.EndsParameters & (1UL << ordinal)) == 0)
@@ -963,7 +981,35 @@ internal sealed class MethodSummaries : IDelegateOracle
         }
 
         // A method that ends a held transaction it began itself (begin, run, commit) leaves its caller's alone.
-        return new TransactionEffect(begins, endsHeld && !startsOwn, endsParameters, enlisted);
+        return new TransactionEffect(begins, endsHeld && !startsOwn, endsParameters, enlisted, scopeOption);
+    }
+
+    /// <summary>The argument a TransactionScope constructor takes its <c>TransactionScopeOption</c> from, or null.</summary>
+    internal static IOperation? ScopeOptionArgument(ImmutableArray<IArgumentOperation> arguments)
+    {
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter?.Type is { Name: "TransactionScopeOption" } && argument.ArgumentKind != ArgumentKind.DefaultValue)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The value passed for the parameter of the given ordinal, or null.</summary>
+    internal static IOperation? ArgumentFor(IInvocationOperation invocation, int ordinal)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == ordinal && argument.ArgumentKind != ArgumentKind.DefaultValue)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The transaction a Commit/Rollback/Dispose call ends, as written (parameter, field, property), or null.</summary>

@@ -1122,5 +1122,76 @@ public class RealWorldShapeTests8
     public Task Cache_clear_inside_the_units_database_transaction_is_reported() => Verify.VerifyAsync(
         CartWork.Replace("INSIDE", "await {|#0:Clear(user)|};"),
         Verify.Diagnostic("JS0004"));
+
+    // ---- A data-access layer's scope factory with standard options: CreateReadCommitted(TransactionScopeOption option) and
+    // wrappers that pass Required, RequiresNew or Suppress. A suppressed scope (to call a web service outside the ambient
+    // transaction) opens no transaction at top level, through one wrapper or two; nested in a required scope, the outer scope
+    // is still open after the suppressed one is disposed. ----
+    private const string ScopeFactory = """
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using System.Transactions;
+
+        public static class ScopeFactory
+        {
+            public static TransactionScope CreateRoot() => CreateReadCommitted(TransactionScopeOption.RequiresNew);
+            public static TransactionScope CreateSuppressed() => CreateReadCommitted(TransactionScopeOption.Suppress);
+
+            public static TransactionScope CreateReadCommitted(TransactionScopeOption option)
+            {
+                var options = new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted, Timeout = TimeSpan.FromSeconds(60) };
+                return new TransactionScope(option, options, TransactionScopeAsyncFlowOption.Enabled);
+            }
+        }
+
+        public class TrackerSync
+        {
+            private readonly HttpClient _http;
+            public TrackerSync(HttpClient http) { _http = http; }
+
+            public async Task Push(int vehicle)
+            {
+                using (var scope = ScopeFactory.CreateSuppressed())
+                {
+                    await _http.PostAsync($"/vehicles/{vehicle}", null);
+                    scope.Complete();
+                }
+
+                using (var scope = ScopeFactory.CreateReadCommitted(TransactionScopeOption.Suppress))
+                {
+                    await _http.PostAsync($"/vehicles/{vehicle}/ping", null);
+                    scope.Complete();
+                }
+            }
+
+            public async Task Record(int vehicle)
+            {
+                using (var root = ScopeFactory.CreateRoot())
+                {
+                    using (var quiet = ScopeFactory.CreateSuppressed())
+                    {
+                        quiet.Complete();
+                    }
+
+                    await {|#0:_http.PostAsync($"/vehicles/{vehicle}/recorded", null)|};
+                    root.Complete();
+                }
+            }
+
+            public async Task Store(int vehicle)
+            {
+                using (var scope = ScopeFactory.CreateReadCommitted(TransactionScopeOption.Required))
+                {
+                    await {|#1:_http.PostAsync($"/vehicles/{vehicle}/stored", null)|};
+                    scope.Complete();
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Scope_factories_called_with_suppress_open_no_transaction() => Verify.VerifyAsync(ScopeFactory,
+        Verify.Diagnostic("JS0003", 0), Verify.Diagnostic("JS0003", 1));
 }
 
