@@ -1193,5 +1193,42 @@ public class RealWorldShapeTests8
     [Fact]
     public Task Scope_factories_called_with_suppress_open_no_transaction() => Verify.VerifyAsync(ScopeFactory,
         Verify.Diagnostic("JS0003", 0), Verify.Diagnostic("JS0003", 1));
+
+    // ---- A singleton interceptor implementing both EF interfaces implicitly: it flags the context in SavingChanges, notifies
+    // a webhook in SavedChanges only when no transaction is open, and otherwise in TransactionCommitted[Async] (after the
+    // commit). A notification from TransactionStarted runs with the transaction open. ----
+    [Fact]
+    public Task Implicit_interceptor_notifying_after_commit_is_not_reported_on_start_is() => Verify.VerifyAsync("""
+        using System.Data.Common;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.EntityFrameworkCore.Diagnostics;
+
+        public sealed class LedgerChangeNotifier : ISaveChangesInterceptor, IDbTransactionInterceptor
+        {
+            private readonly HttpClient _hook;
+            public LedgerChangeNotifier(HttpClient hook) { _hook = hook; }
+
+            public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+                => new(NotifyIfCommittedAsync(eventData.Context).ContinueWith(_ => result));
+
+            public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+                => _hook.PostAsync("/ledger/changed", null, cancellationToken);
+
+            public async ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+            {
+                await {|#0:_hook.PostAsync("/ledger/started", null, cancellationToken)|};
+                return result;
+            }
+
+            private async Task NotifyIfCommittedAsync(DbContext? context)
+            {
+                if (context is null || context.Database.CurrentTransaction is not null) return;
+                await _hook.PostAsync("/ledger/changed", null);
+            }
+        }
+        """, Verify.Diagnostic("JS0003"));
 }
 
