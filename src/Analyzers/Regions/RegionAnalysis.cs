@@ -1282,8 +1282,9 @@ internal sealed class RegionAnalysis
                 }
 
                 break;
-            case IInvocationOperation factory when _symbols.IsTransactionScope(factory.Type) && !IsSource(factory.TargetMethod):
-                // A library factory handing out a TransactionScope (a source factory is judged by its body below).
+            case IInvocationOperation factory when _symbols.IsTransactionScope(factory.Type)
+                && (!IsSource(factory.TargetMethod) || factory.TargetMethod.MethodKind == MethodKind.DelegateInvoke):
+                // A library factory or a delegate handing out a TransactionScope (a source factory is judged by its body below).
                 _siteByOperation[factory] = AddSite(TransactionSiteKind.Scope, factory.Syntax, factory, null);
                 break;
             case IInvocationOperation invocation when !IsBeginTransaction(invocation) && BeginsThroughCall(invocation) is { } kind:

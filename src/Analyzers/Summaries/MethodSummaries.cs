@@ -882,6 +882,12 @@ internal sealed class MethodSummaries : IDelegateOracle
                     // A factory handing out a new unit of work whose constructor begins the transaction it keeps.
                     startsOwn = true;
                     break;
+                case IInvocationOperation scopeFactory when _symbols.IsTransactionScope(scopeFactory.Type)
+                    && (!SideEffectCatalog.IsInSource(scopeFactory.TargetMethod) || scopeFactory.TargetMethod.MethodKind == MethodKind.DelegateInvoke):
+                    // A scope handed out by a library factory or a delegate (`_inner = createScope();`), as the region
+                    // analysis opens it; whether it is left open for the caller is decided below.
+                    startsOwn = true;
+                    break;
                 case IInvocationOperation invocation:
                     var target = invocation.TargetMethod;
                     if ((target.Name.StartsWith("Begin", StringComparison.Ordinal) || target.Name.StartsWith("UseTransaction", StringComparison.Ordinal))
