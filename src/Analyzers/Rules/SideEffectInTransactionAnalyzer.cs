@@ -227,7 +227,14 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
 
             // db.SaveChangesAsync() bound to DbContext's own overload while the context overrides another one (the
             // (bool, CancellationToken) overload EF calls from all the others): the override runs.
-            var callees = configured.Summaries.ResolveBody(target) is not null ? new[] { target } : SaveChangesOverrides(target, receiverType, symbols);
+            IReadOnlyList<IMethodSymbol> callees = configured.Summaries.ResolveBody(target) is not null ? new[] { target } : SaveChangesOverrides(target, receiverType, symbols);
+            if (callees.Count == 0)
+            {
+                // _mediator.Publish(new OrderPlaced(..)) / Send(new Invoice(..)): MediatR runs the project's handlers in process,
+                // inside the transaction, before the call returns.
+                callees = configured.Summaries.DispatchedHandlers(invocation);
+            }
+
             ReportThroughCalls(report, invocation, callees, mask, regions, configured);
         }
     }

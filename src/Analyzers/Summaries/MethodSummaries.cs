@@ -27,6 +27,7 @@ internal sealed class MethodSummaries : IDelegateOracle
     private readonly ConcurrentDictionary<(IMethodSymbol Method, int Depth), ImmutableArray<SideEffectPath>> _effects = new();
     private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), DelegateDisposition> _delegates = new();
     private readonly Lazy<ImplementationIndex> _implementations;
+    private readonly ConcurrentDictionary<(INamedTypeSymbol Message, bool Publish), ImmutableArray<IMethodSymbol>> _handlers = new(HandlerKeyComparer.Instance);
 
     private readonly ConcurrentDictionary<IMethodSymbol, TransactionEffect> _transactionEffects = new(SymbolEqualityComparer.Default);
 
@@ -135,6 +136,42 @@ internal sealed class MethodSummaries : IDelegateOracle
         }
 
         return ImmutableArray<SideEffectPath>.Empty;
+    }
+
+    /// <summary>
+    /// The source handlers an in-process mediator call runs before it returns (MediatR's or Mediator's
+    /// <c>Publish</c>/<c>Send</c> on a library type): for <c>Publish(n)</c> every <c>INotificationHandler&lt;T&gt;</c> whose
+    /// <c>T</c> is the static type of <c>n</c> or one of its base types or interfaces (handlers of derived types run only
+    /// for some values: not followed); for <c>Send(r)</c> the <c>IRequestHandler</c> of exactly the static type of <c>r</c>.
+    /// Empty for any other call.
+    /// </summary>
+    public ImmutableArray<IMethodSymbol> DispatchedHandlers(IInvocationOperation invocation)
+    {
+        var target = invocation.TargetMethod;
+        if (target.Name is not ("Publish" or "Send") || target.ContainingType is not { } containing
+            || containing.ContainingNamespace is not { Name: "MediatR" or "Mediator", ContainingNamespace.IsGlobalNamespace: true }
+            || SideEffectCatalog.IsInSource(target))
+        {
+            return ImmutableArray<IMethodSymbol>.Empty;
+        }
+
+        IOperation? message = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Ordinal: 0 })
+            {
+                message = Strip(argument.Value);
+                break;
+            }
+        }
+
+        if (message?.Type is not INamedTypeSymbol { TypeKind: not TypeKind.Error } type || type.SpecialType == SpecialType.System_Object)
+        {
+            return ImmutableArray<IMethodSymbol>.Empty;
+        }
+
+        var publish = target.Name == "Publish";
+        return _handlers.GetOrAdd((type, publish), key => _implementations.Value.MediatorHandlers(key.Message, key.Publish));
     }
 
     /// <summary>Side effects the body of a source method performs, at most <paramref name="depth"/> calls deep (1 = itself only).</summary>
@@ -399,6 +436,15 @@ internal sealed class MethodSummaries : IDelegateOracle
             foreach (var path in GetSideEffects(target, depth - 1))
             {
                 Record(new SideEffectPath(path.Effect, path.Chain.Insert(0, self), noAmbient || path.OnlyWithoutAmbientTransaction));
+            }
+
+            // _mediator.Publish(new OrderPlaced(..)) runs the project's handlers before it returns.
+            foreach (var handler in DispatchedHandlers(invocation))
+            {
+                foreach (var path in GetSideEffects(handler, depth - 1))
+                {
+                    Record(new SideEffectPath(path.Effect, path.Chain.Insert(0, self), noAmbient || path.OnlyWithoutAmbientTransaction));
+                }
             }
         }
     }
@@ -1276,6 +1322,63 @@ internal sealed class MethodSummaries : IDelegateOracle
                 return single;
             });
 
+        /// <summary>Implementations of MediatR's (or Mediator's) <c>Handle</c> for a published notification or a sent request type.</summary>
+        public ImmutableArray<IMethodSymbol> MediatorHandlers(INamedTypeSymbol message, bool notification)
+        {
+            var builder = ImmutableArray.CreateBuilder<IMethodSymbol>();
+            foreach (var type in _types)
+            {
+                if (type.IsAbstract || type.TypeKind != TypeKind.Class)
+                {
+                    continue;
+                }
+
+                foreach (var candidate in type.AllInterfaces)
+                {
+                    if (candidate.TypeArguments.Length == 0
+                        || candidate.Name != (notification ? "INotificationHandler" : "IRequestHandler")
+                        || candidate.ContainingNamespace is not { Name: "MediatR" or "Mediator", ContainingNamespace.IsGlobalNamespace: true }
+                        || candidate.TypeArguments[0] is not INamedTypeSymbol handled
+                        || !(SymbolEqualityComparer.Default.Equals(handled, message) || (notification && IsSupertype(handled, message))))
+                    {
+                        continue;
+                    }
+
+                    foreach (var member in candidate.GetMembers("Handle"))
+                    {
+                        if (member is IMethodSymbol handle && type.FindImplementationForInterfaceMember(handle) is IMethodSymbol found
+                            && SideEffectCatalog.IsInSource(found) && !builder.Contains(found.OriginalDefinition, SymbolEqualityComparer.Default))
+                        {
+                            builder.Add(found.OriginalDefinition);
+                        }
+                    }
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+
+        private static bool IsSupertype(INamedTypeSymbol candidate, INamedTypeSymbol type)
+        {
+            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, candidate))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var iface in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(iface, candidate))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>
         /// Every source implementation of an interface method (a library interface included), counted for the constructed
         /// interface the call is made on, as <see cref="SingleImplementation"/> does.
@@ -1389,5 +1492,16 @@ internal sealed class MethodSummaries : IDelegateOracle
                 CollectType(nested);
             }
         }
+    }
+
+    private sealed class HandlerKeyComparer : IEqualityComparer<(INamedTypeSymbol Message, bool Publish)>
+    {
+        public static readonly HandlerKeyComparer Instance = new();
+
+        public bool Equals((INamedTypeSymbol Message, bool Publish) x, (INamedTypeSymbol Message, bool Publish) y) =>
+            x.Publish == y.Publish && SymbolEqualityComparer.Default.Equals(x.Message, y.Message);
+
+        public int GetHashCode((INamedTypeSymbol Message, bool Publish) obj) =>
+            (SymbolEqualityComparer.Default.GetHashCode(obj.Message) * 397) ^ (obj.Publish ? 1 : 0);
     }
 }

@@ -1,3 +1,4 @@
+using JobSafety.Analyzers.Tests.SideEffects;
 using Verify = JobSafety.Analyzers.Tests.Infrastructure.AnalyzerVerifier<JobSafety.Analyzers.Rules.SideEffectInTransactionAnalyzer>;
 
 namespace JobSafety.Analyzers.Tests.RealWorld;
@@ -258,4 +259,172 @@ public class RealWorldShapeTests7
             .Replace("private TransactionScope? _inner;", "private TransactionScope? _inner; private readonly Func<TransactionScope> _factory;")
             .Replace("{ _inner = factory(); }", "{ _factory = factory; }")
             .Replace("INSIDE", "await _cache.RemoveAsync(\"page:\" + pageId);"));
+
+    // MediatR (stand-in assembly with its 12.x shapes): `Publish(notification)` and `Send(request)` run the project's
+    // handlers in process before they return, so inside a transaction they run inside it. A service that books a
+    // ticket publishes TicketBooked (a mail handler, a handler of the base event interface that calls a webhook, an
+    // audit handler that only writes rows) and sends IssueInvoice (a handler that posts to a billing API), directly and
+    // through a service method; a generic domain-event dispatcher publishes events typed as INotification, whose
+    // handlers for derived types run only for some events (not followed).
+    private const string MediatRLibrary = """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        namespace MediatR
+        {
+            public interface INotification { }
+            public interface IBaseRequest { }
+            public interface IRequest<out TResponse> : IBaseRequest { }
+            public interface IRequest : IBaseRequest { }
+            public interface INotificationHandler<in TNotification> where TNotification : INotification
+            {
+                Task Handle(TNotification notification, CancellationToken cancellationToken);
+            }
+            public interface IRequestHandler<in TRequest, TResponse> where TRequest : IRequest<TResponse>
+            {
+                Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken);
+            }
+            public interface IRequestHandler<in TRequest> where TRequest : IRequest
+            {
+                Task Handle(TRequest request, CancellationToken cancellationToken);
+            }
+            public interface ISender
+            {
+                Task<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default);
+                Task Send<TRequest>(TRequest request, CancellationToken cancellationToken = default) where TRequest : IRequest;
+                Task<object?> Send(object request, CancellationToken cancellationToken = default);
+            }
+            public interface IPublisher
+            {
+                Task Publish(object notification, CancellationToken cancellationToken = default);
+                Task Publish<TNotification>(TNotification notification, CancellationToken cancellationToken = default) where TNotification : INotification;
+            }
+            public interface IMediator : ISender, IPublisher { }
+        }
+        """;
+
+    private const string MediatRDispatch = """
+        using System.Collections.Generic;
+        using System.Net.Http;
+        using System.Net.Http.Json;
+        using System.Net.Mail;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using MediatR;
+        using Microsoft.EntityFrameworkCore;
+
+        public interface IBookingEvent : INotification { int TicketId { get; } }
+        public sealed record TicketBooked(int TicketId) : IBookingEvent;
+        public sealed record TicketReleased(int TicketId) : IBookingEvent;
+        public sealed record SeatAudited(int TicketId) : INotification;
+        public sealed record IssueInvoice(int TicketId) : IRequest<string>;
+        public sealed record RecordSale(int TicketId) : IRequest;
+
+        public class BoxOfficeDb : DbContext { }
+
+        public sealed class BookingMailer : INotificationHandler<TicketBooked>
+        {
+            private readonly SmtpClient _smtp;
+            public BookingMailer(SmtpClient smtp) { _smtp = smtp; }
+            public Task Handle(TicketBooked notification, CancellationToken cancellationToken) =>
+                _smtp.SendMailAsync("tickets@box.invalid", "fan@box.invalid", "Booked", notification.TicketId.ToString(), cancellationToken);
+        }
+
+        public sealed class BookingWebhook : INotificationHandler<IBookingEvent>
+        {
+            private readonly HttpClient _http;
+            public BookingWebhook(HttpClient http) { _http = http; }
+            public async Task Handle(IBookingEvent notification, CancellationToken cancellationToken) =>
+                await _http.PostAsJsonAsync("https://hooks.box.invalid/booking", new { notification.TicketId }, cancellationToken);
+        }
+
+        public sealed class ReleaseMailer : INotificationHandler<TicketReleased>
+        {
+            private readonly SmtpClient _smtp;
+            public ReleaseMailer(SmtpClient smtp) { _smtp = smtp; }
+            public Task Handle(TicketReleased notification, CancellationToken cancellationToken) =>
+                _smtp.SendMailAsync("tickets@box.invalid", "fan@box.invalid", "Released", notification.TicketId.ToString(), cancellationToken);
+        }
+
+        public sealed class SeatAuditor : INotificationHandler<SeatAudited>
+        {
+            private readonly BoxOfficeDb _db;
+            public SeatAuditor(BoxOfficeDb db) { _db = db; }
+            public Task Handle(SeatAudited notification, CancellationToken cancellationToken) => _db.SaveChangesAsync(cancellationToken);
+        }
+
+        public sealed class IssueInvoiceHandler : IRequestHandler<IssueInvoice, string>
+        {
+            private readonly HttpClient _http;
+            public IssueInvoiceHandler(HttpClient http) { _http = http; }
+            public async Task<string> Handle(IssueInvoice request, CancellationToken cancellationToken)
+            {
+                var response = await _http.PostAsync("https://billing.invalid/invoices/" + request.TicketId, null, cancellationToken);
+                return await response.Content.ReadAsStringAsync(cancellationToken);
+            }
+        }
+
+        public sealed class RecordSaleHandler : IRequestHandler<RecordSale>
+        {
+            private readonly BoxOfficeDb _db;
+            public RecordSaleHandler(BoxOfficeDb db) { _db = db; }
+            public Task Handle(RecordSale request, CancellationToken cancellationToken) => _db.SaveChangesAsync(cancellationToken);
+        }
+
+        public class BookingNotices
+        {
+            private readonly IPublisher _publisher;
+            public BookingNotices(IPublisher publisher) { _publisher = publisher; }
+            public Task Booked(int id, CancellationToken ct) => _publisher.Publish(new TicketBooked(id), ct);
+        }
+
+        public class BoxOffice
+        {
+            private readonly BoxOfficeDb _db;
+            private readonly IMediator _mediator;
+            private readonly BookingNotices _notices;
+            public BoxOffice(BoxOfficeDb db, IMediator mediator, BookingNotices notices) { _db = db; _mediator = mediator; _notices = notices; }
+
+            public async Task<string> Book(int id, List<INotification> raised, CancellationToken ct)
+            {
+                await using var tx = await _db.Database.BeginTransactionAsync(ct);
+                await _db.SaveChangesAsync(ct);
+                await _mediator.Publish(new SeatAudited(id), ct);
+                await _mediator.Send(new RecordSale(id), ct);
+                foreach (var e in raised)
+                {
+                    await _mediator.Publish(e, ct);
+                }
+
+                INSIDE
+                await tx.CommitAsync(ct);
+
+                await _mediator.Publish(new TicketBooked(id), ct);
+                await _notices.Booked(id, ct);
+                return await _mediator.Send(new IssueInvoice(id), ct);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Mediator_handlers_after_the_commit_or_without_side_effects_are_not_reported() => StandInLibrary.VerifyAsync(
+        MediatRLibrary, MediatRDispatch.Replace("INSIDE", ""), null);
+
+    [Fact]
+    public Task Mediator_handlers_run_inside_the_transaction_are_reported() => StandInLibrary.VerifyAsync(
+        MediatRLibrary,
+        MediatRDispatch.Replace("INSIDE", """
+            await {|#0:_mediator.Publish(new TicketBooked(id), ct)|};
+            await {|#2:_mediator.Publish((object)new TicketReleased(id), ct)|};
+            await {|#3:_notices.Booked(id, ct)|};
+            var invoice = await {|#4:_mediator.Send(new IssueInvoice(id), ct)|};
+            """),
+        null,
+        Verify.Diagnostic("JS0002", 0),
+        Verify.Diagnostic("JS0003", 0),
+        Verify.Diagnostic("JS0002", 2),
+        Verify.Diagnostic("JS0003", 2),
+        Verify.Diagnostic("JS0002", 3),
+        Verify.Diagnostic("JS0003", 3),
+        Verify.Diagnostic("JS0003", 4));
 }
