@@ -427,4 +427,109 @@ public class RealWorldShapeTests7
         Verify.Diagnostic("JS0002", 3),
         Verify.Diagnostic("JS0003", 3),
         Verify.Diagnostic("JS0003", 4));
+
+    // A transaction service over EF's facade with a primary constructor (BeginAsync begins on the context; CommitAsync
+    // and RollbackAsync end it through Database.CommitTransactionAsync/RollbackTransactionAsync behind a
+    // CurrentTransaction null check), and an extension whose wrapper commits in DisposeAsync unless RollbackAsync ran.
+    private const string FacadeServices = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.EntityFrameworkCore.Storage;
+
+        public interface ITransactionService { Task BeginAsync(); Task CommitAsync(); Task RollbackAsync(); }
+
+        public class AccountsDb : DbContext { }
+
+        public sealed class TransactionService(AccountsDb db) : ITransactionService
+        {
+            public async Task BeginAsync() => await db.Database.BeginTransactionAsync();
+
+            public async Task CommitAsync()
+            {
+                if (db.Database.CurrentTransaction is not null)
+                {
+                    await db.Database.CommitTransactionAsync();
+                }
+            }
+
+            public async Task RollbackAsync()
+            {
+                if (db.Database.CurrentTransaction is not null)
+                {
+                    await db.Database.RollbackTransactionAsync();
+                }
+            }
+        }
+
+        public static class CommitOnDispose
+        {
+            public sealed class Work : IAsyncDisposable
+            {
+                private IDbContextTransaction? _tx;
+                public Work(IDbContextTransaction tx) { _tx = tx; }
+                public async ValueTask DisposeAsync()
+                {
+                    if (_tx != null)
+                    {
+                        await _tx.CommitAsync();
+                    }
+                }
+
+                public async ValueTask RollbackAsync()
+                {
+                    await _tx!.RollbackAsync();
+                    _tx = null;
+                }
+            }
+
+            public static async Task<Work> WorkAsync(this DbContext db, CancellationToken ct = default) =>
+                new Work(await db.Database.BeginTransactionAsync(ct));
+        }
+
+        public class Accounts(AccountsDb db, ITransactionService transactions, StackExchange.Redis.IDatabase redis)
+        {
+            public async Task Close(int id)
+            {
+                await transactions.BeginAsync();
+                try
+                {
+                    await db.SaveChangesAsync();
+                    CLOSE
+                    await transactions.CommitAsync();
+                }
+                catch
+                {
+                    await transactions.RollbackAsync();
+                    throw;
+                }
+
+                await redis.KeyDeleteAsync("account:" + id);
+            }
+
+            public async Task Freeze(int id)
+            {
+                await using (var work = await db.WorkAsync())
+                {
+                    await db.SaveChangesAsync();
+                    FREEZE
+                }
+
+                await redis.KeyDeleteAsync("account:" + id);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Redis_after_a_facade_service_or_a_commit_on_dispose_wrapper_is_not_reported() => Verify.VerifyAsync(
+        FacadeServices.Replace("CLOSE", "").Replace("FREEZE", ""));
+
+    [Fact]
+    public Task Redis_inside_a_facade_service_or_a_commit_on_dispose_wrapper_is_reported() => Verify.VerifyAsync(
+        FacadeServices
+            .Replace("CLOSE", "await {|#0:redis.KeyDeleteAsync(\"account:\" + id)|};")
+            .Replace("FREEZE", "await {|#1:redis.KeyDeleteAsync(\"account:\" + id)|};"),
+        Verify.Diagnostic("JS0004", 0),
+        Verify.Diagnostic("JS0004", 1));
 }
