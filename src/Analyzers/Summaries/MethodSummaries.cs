@@ -797,8 +797,9 @@ internal sealed class MethodSummaries : IDelegateOracle
 
         return IsNamedBegin(method) && HasMember(type, IsNamedEnd) ? BeginsHeldByName : TransactionEffect.None;
 
-        static bool IsNamedBegin(IMethodSymbol candidate) =>
-            candidate.Name is "BeginTransaction" or "BeginTransactionAsync" && (ReturnsNothing(candidate) || ReturnedTransactionAbstraction(candidate));
+        bool IsNamedBegin(IMethodSymbol candidate) =>
+            (candidate.Name is "BeginTransaction" or "BeginTransactionAsync" && (ReturnsNothing(candidate) || ReturnedTransactionAbstraction(candidate)))
+            || (candidate.Name is "Begin" or "BeginAsync" && ReturnsNothing(candidate) && HasPlainCommitAndRollback(type));
 
         bool IsNamedEnd(IMethodSymbol candidate)
         {
@@ -812,6 +813,10 @@ internal sealed class MethodSummaries : IDelegateOracle
                 && !HasMember(type, m => m.Name is "CommitTransaction" or "CommitTransactionAsync");
         }
     }
+
+    /// <summary>A unit of work with a bare <c>Begin[Async]()</c>: it must also have <c>Commit[Async]</c> and <c>Rollback[Async]</c>.</summary>
+    private static bool HasPlainCommitAndRollback(INamedTypeSymbol type) =>
+        HasMember(type, m => m.Name is "Commit" or "CommitAsync") && HasMember(type, m => m.Name is "Rollback" or "RollbackAsync");
 
     /// <summary>A source (non-library) type, or Task/ValueTask of one, with both a Commit… and a Rollback… method.</summary>
     private static bool ReturnedTransactionAbstraction(IMethodSymbol method)

@@ -532,4 +532,84 @@ public class RealWorldShapeTests7
             .Replace("FREEZE", "await {|#1:redis.KeyDeleteAsync(\"account:\" + id)|};"),
         Verify.Diagnostic("JS0004", 0),
         Verify.Diagnostic("JS0004", 1));
+
+    // Clean-architecture handlers over a unit of work implemented in another project, whose transaction methods are a
+    // bare `Begin()`/`Commit()`/`Rollback()` (no `…Transaction` in the names). With a commit and a rollback beside it,
+    // `Begin[Async]()` returning nothing opens the region and `Commit`/`Rollback` end it. A batch writer with Begin and
+    // Commit but no Rollback, and a Begin that hands out a value, open nothing.
+    private const string BareBeginUnitOfWork = """
+        using System;
+        using System.Threading.Tasks;
+        using Hangfire;
+
+        public interface IUnitOfWork
+        {
+            Task Begin();
+            Task Commit();
+            Task Rollback();
+        }
+
+        public interface IBulkWriter
+        {
+            void Begin();
+            void Commit();
+        }
+
+        public interface IPrinter { IDisposable Begin(); void Commit(); void Rollback(); }
+
+        public interface IMatchRepository { Task Add(int match); }
+
+        public class ScheduleMatch
+        {
+            private readonly IUnitOfWork _unitOfWork;
+            private readonly IMatchRepository _matches;
+            private readonly IBackgroundJobClient _jobs;
+            private readonly IBulkWriter _bulk;
+            private readonly IPrinter _printer;
+            public ScheduleMatch(IUnitOfWork unitOfWork, IMatchRepository matches, IBackgroundJobClient jobs, IBulkWriter bulk, IPrinter printer)
+            {
+                _unitOfWork = unitOfWork; _matches = matches; _jobs = jobs; _bulk = bulk; _printer = printer;
+            }
+
+            public static void Remind(int match) { }
+
+            public async Task Handle(int match)
+            {
+                await _unitOfWork.Begin();
+                try
+                {
+                    await _matches.Add(match);
+                    INSIDE
+                    await _unitOfWork.Commit();
+                }
+                catch
+                {
+                    await _unitOfWork.Rollback();
+                    throw;
+                }
+
+                _jobs.Enqueue(() => Remind(match));
+            }
+
+            public void Import(int match)
+            {
+                _bulk.Begin();
+                _jobs.Enqueue(() => Remind(match));
+                _bulk.Commit();
+                using (_printer.Begin())
+                {
+                    _jobs.Enqueue(() => Remind(match));
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Enqueue_after_a_bare_begin_unit_of_work_commits_and_look_alikes_are_not_reported() => Verify.VerifyAsync(
+        BareBeginUnitOfWork.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Enqueue_between_a_bare_begin_and_commit_of_a_unit_of_work_is_reported() => Verify.VerifyAsync(
+        BareBeginUnitOfWork.Replace("INSIDE", "{|#0:_jobs.Enqueue(() => Remind(match))|};"),
+        Verify.Diagnostic("JS0001", 0));
 }
