@@ -792,31 +792,35 @@ internal sealed class MethodSummaries : IDelegateOracle
         {
             // Task<ITransaction> BeginTransactionAsync() handing out the application's own transaction abstraction,
             // which has its own Commit…/Rollback…: the region lasts until they (or its Dispose) are called on it.
-            return method.Name is "BeginTransaction" or "BeginTransactionAsync" && ReturnedTransactionAbstraction(method) ? BeginsHeldByName : TransactionEffect.None;
+            return IsTransactionBeginName(method.Name) && ReturnedTransactionAbstraction(method) ? BeginsHeldByName : TransactionEffect.None;
         }
 
         return IsNamedBegin(method) && HasMember(type, IsNamedEnd) ? BeginsHeldByName : TransactionEffect.None;
 
+        static bool IsTransactionBeginName(string name) =>
+            name is "BeginTransaction" or "BeginTransactionAsync" or "StartTransaction" or "StartTransactionAsync" or "BeginTran" or "BeginTranAsync";
+
         bool IsNamedBegin(IMethodSymbol candidate) =>
-            (candidate.Name is "BeginTransaction" or "BeginTransactionAsync" && (ReturnsNothing(candidate) || ReturnedTransactionAbstraction(candidate)))
+            (IsTransactionBeginName(candidate.Name) && (ReturnsNothing(candidate) || ReturnedTransactionAbstraction(candidate)))
             || (candidate.Name is "Begin" or "BeginAsync" && ReturnsNothing(candidate) && HasPlainCommitAndRollback(type));
 
         bool IsNamedEnd(IMethodSymbol candidate)
         {
-            if (candidate.Name is "CommitTransaction" or "CommitTransactionAsync" or "RollbackTransaction" or "RollbackTransactionAsync")
+            if (candidate.Name is "CommitTransaction" or "CommitTransactionAsync" or "RollbackTransaction" or "RollbackTransactionAsync"
+                or "CommitTran" or "CommitTranAsync" or "RollbackTran" or "RollbackTranAsync")
             {
                 return true;
             }
 
             // A plain CommitAsync() next to CommitTransactionAsync() is the unit of work's SaveChanges.
-            return candidate.Name is "Commit" or "CommitAsync" or "Rollback" or "RollbackAsync"
+            return candidate.Name is "Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "RollBack" or "RollBackAsync"
                 && !HasMember(type, m => m.Name is "CommitTransaction" or "CommitTransactionAsync");
         }
     }
 
     /// <summary>A unit of work with a bare <c>Begin[Async]()</c>: it must also have <c>Commit[Async]</c> and <c>Rollback[Async]</c>.</summary>
     private static bool HasPlainCommitAndRollback(INamedTypeSymbol type) =>
-        HasMember(type, m => m.Name is "Commit" or "CommitAsync") && HasMember(type, m => m.Name is "Rollback" or "RollbackAsync");
+        HasMember(type, m => m.Name is "Commit" or "CommitAsync") && HasMember(type, m => m.Name is "Rollback" or "RollbackAsync" or "RollBack" or "RollBackAsync");
 
     /// <summary>A source (non-library) type, or Task/ValueTask of one, with both a Commit… and a Rollback… method.</summary>
     private static bool ReturnedTransactionAbstraction(IMethodSymbol method)

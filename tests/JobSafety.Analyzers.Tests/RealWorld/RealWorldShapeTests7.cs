@@ -612,4 +612,102 @@ public class RealWorldShapeTests7
     public Task Enqueue_between_a_bare_begin_and_commit_of_a_unit_of_work_is_reported() => Verify.VerifyAsync(
         BareBeginUnitOfWork.Replace("INSIDE", "{|#0:_jobs.Enqueue(() => Remind(match))|};"),
         Verify.Diagnostic("JS0001", 0));
+
+    // More names for a bodiless unit of work's transaction methods, as application interfaces spell them:
+    // `StartTransactionAsync`/`CommitTransactionAsync`/`RollbackTransactionAsync` on a session, `BeginTran`/`CommitTran`/
+    // `RollbackTran` on a unit of work over an ORM client, and a generic unit of work with `StartTransactionAsync`,
+    // `CommitAsync` and `RollBackAsync`.
+    private const string StartTransactionNames = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.Caching.Distributed;
+
+        public interface IDbSession
+        {
+            Task StartTransactionAsync(CancellationToken cancellationToken = default);
+            Task CommitTransactionAsync(CancellationToken cancellationToken = default);
+            Task RollbackTransactionAsync(CancellationToken cancellationToken = default);
+        }
+
+        public interface ISugarWork { void BeginTran(); void CommitTran(); void RollbackTran(); }
+
+        public interface IUnitOfWork<TDb> { Task SaveAsync(); Task StartTransactionAsync(); Task RollBackAsync(); Task CommitAsync(); }
+
+        public sealed class MenuDb { }
+
+        public class MenuService
+        {
+            private readonly IDbSession _session;
+            private readonly ISugarWork _sugar;
+            private readonly IUnitOfWork<MenuDb> _work;
+            private readonly IDistributedCache _cache;
+            public MenuService(IDbSession session, ISugarWork sugar, IUnitOfWork<MenuDb> work, IDistributedCache cache) { _session = session; _sugar = sugar; _work = work; _cache = cache; }
+
+            public async Task Rename(string id, CancellationToken ct)
+            {
+                await _session.StartTransactionAsync(ct);
+                try
+                {
+                    RENAME
+                    await _session.CommitTransactionAsync(ct);
+                }
+                catch
+                {
+                    await _session.RollbackTransactionAsync(ct);
+                    throw;
+                }
+
+                await _cache.RemoveAsync("menu:" + id, ct);
+            }
+
+            public void Hide(string id)
+            {
+                _sugar.BeginTran();
+                try
+                {
+                    HIDE
+                    _sugar.CommitTran();
+                }
+                catch
+                {
+                    _sugar.RollbackTran();
+                    throw;
+                }
+
+                _cache.Remove("menu:" + id);
+            }
+
+            public async Task Move(string id)
+            {
+                await _work.StartTransactionAsync();
+                try
+                {
+                    await _work.SaveAsync();
+                    MOVE
+                    await _work.CommitAsync();
+                }
+                catch
+                {
+                    await _work.RollBackAsync();
+                    throw;
+                }
+
+                await _cache.RemoveAsync("menu:" + id);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Cache_writes_after_start_transaction_and_begin_tran_units_of_work_commit_are_not_reported() => Verify.VerifyAsync(
+        StartTransactionNames.Replace("RENAME", "").Replace("HIDE", "").Replace("MOVE", ""));
+
+    [Fact]
+    public Task Cache_writes_inside_start_transaction_and_begin_tran_units_of_work_are_reported() => Verify.VerifyAsync(
+        StartTransactionNames
+            .Replace("RENAME", "await {|#0:_cache.RemoveAsync(\"menu:\" + id, ct)|};")
+            .Replace("HIDE", "{|#1:_cache.Remove(\"menu:\" + id)|};")
+            .Replace("MOVE", "await {|#2:_cache.RemoveAsync(\"menu:\" + id)|};"),
+        Verify.Diagnostic("JS0004", 0),
+        Verify.Diagnostic("JS0004", 1),
+        Verify.Diagnostic("JS0004", 2));
 }
