@@ -710,4 +710,110 @@ public class RealWorldShapeTests7
         Verify.Diagnostic("JS0004", 0),
         Verify.Diagnostic("JS0004", 1),
         Verify.Diagnostic("JS0004", 2));
+
+    // ORM clients outside the built-in symbol list, judged by the bodiless-unit-of-work names (stand-in assemblies with
+    // the libraries' shapes): a SqlSugar-style client whose BeginTran()/CommitTran()/RollbackTran() (also on its Ado
+    // object) return nothing, and a linq2db-style connection whose BeginTransaction() hands out its own transaction
+    // object with Commit/Rollback.
+    private const string OrmClients = """
+        using System;
+        using System.Threading.Tasks;
+
+        namespace SqlSugar
+        {
+            public interface IAdo { void BeginTran(); void CommitTran(); void RollbackTran(); }
+            public interface ISqlSugarClient
+            {
+                IAdo Ado { get; }
+                void BeginTran();
+                Task BeginTranAsync();
+                void CommitTran();
+                Task CommitTranAsync();
+                void RollbackTran();
+                Task RollbackTranAsync();
+            }
+        }
+
+        namespace LinqToDB.Data
+        {
+            public sealed class DataConnectionTransaction : IDisposable
+            {
+                public void Commit() { }
+                public void Rollback() { }
+                public void Dispose() { }
+            }
+
+            public class DataConnection : IDisposable
+            {
+                public DataConnectionTransaction BeginTransaction() => new DataConnectionTransaction();
+                public void Dispose() { }
+            }
+        }
+        """;
+
+    private const string OrmServices = """
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using LinqToDB.Data;
+        using SqlSugar;
+
+        public class StockService
+        {
+            private readonly ISqlSugarClient _db;
+            private readonly HttpClient _http;
+            public StockService(ISqlSugarClient db, HttpClient http) { _db = db; _http = http; }
+
+            public async Task Reserve(int sku)
+            {
+                try
+                {
+                    await _db.BeginTranAsync();
+                    RESERVE
+                    await _db.CommitTranAsync();
+                }
+                catch
+                {
+                    await _db.RollbackTranAsync();
+                    throw;
+                }
+
+                await _http.PostAsync("https://erp.invalid/reserved/" + sku, null);
+            }
+
+            public async Task Release(int sku)
+            {
+                _db.Ado.BeginTran();
+                RELEASE
+                _db.Ado.CommitTran();
+                await _http.PostAsync("https://erp.invalid/released/" + sku, null);
+            }
+
+            public async Task Count(DataConnection connection, int sku)
+            {
+                using (var tr = connection.BeginTransaction())
+                {
+                    COUNT
+                    tr.Commit();
+                }
+
+                await _http.PostAsync("https://erp.invalid/counted/" + sku, null);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Http_after_orm_client_commits_is_not_reported() => StandInLibrary.VerifyAsync(
+        OrmClients, OrmServices.Replace("RESERVE", "").Replace("RELEASE", "").Replace("COUNT", ""), null);
+
+    [Fact]
+    public Task Http_inside_orm_client_transactions_is_reported() => StandInLibrary.VerifyAsync(
+        OrmClients,
+        OrmServices
+            .Replace("RESERVE", "await {|#0:_http.PostAsync(\"https://erp.invalid/reserving/\" + sku, null)|};")
+            .Replace("RELEASE", "await {|#1:_http.PostAsync(\"https://erp.invalid/releasing/\" + sku, null)|};")
+            .Replace("COUNT", "await {|#2:_http.PostAsync(\"https://erp.invalid/counting/\" + sku, null)|};"),
+        null,
+        Verify.Diagnostic("JS0003", 0),
+        Verify.Diagnostic("JS0003", 1),
+        Verify.Diagnostic("JS0003", 2));
 }
