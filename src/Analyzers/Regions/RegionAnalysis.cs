@@ -1330,6 +1330,13 @@ internal sealed class RegionAnalysis
                     }
                 }
 
+                if (IsSource(invocation.TargetMethod) || invocation.TargetMethod.ContainingType?.Locations.Any(l => l.IsInSource) == true)
+                {
+                    // A source helper handing out the transaction it began with CAP's publisher
+                    // (`IDbContextTransaction BeginTransaction(DbContext c) => c.Database.BeginTransaction(_cap)`).
+                    InheritEnlistment(index, _oracle.GetTransactionEffect(invocation.TargetMethod));
+                }
+
                 // The connection (or DbContext, or session) it was begun on, and anything handed to it.
                 var receiver = invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
                 while (receiver is IPropertyReferenceOperation { Instance: { } inner })

@@ -816,4 +816,64 @@ public class RealWorldShapeTests7
         Verify.Diagnostic("JS0003", 0),
         Verify.Diagnostic("JS0003", 1),
         Verify.Diagnostic("JS0003", 2));
+
+    // A framework's publisher-transaction handler (one source implementation of its interface) that returns EF's
+    // transaction begun with CAP's publisher: CAP publishes made while that transaction is open are stored with it
+    // (not reported); a handler whose BeginTransaction leaves the publisher out opens a plain transaction (reported).
+    private const string CapEfProviderStandIn = """
+        namespace DotNetCore.CAP
+        {
+            public static class CapEfTransactionExtensions
+            {
+                public static Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction BeginTransaction(this Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade database, ICapPublisher publisher, bool autoCommit = false) => throw new System.NotSupportedException();
+            }
+        }
+        """;
+
+    private const string CapTransactionHandler = """
+        using System.Threading.Tasks;
+        using DotNetCore.CAP;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.EntityFrameworkCore.Storage;
+
+        public interface IPublisherTransactionHandler { IDbContextTransaction BeginTransaction(DbContext context); }
+
+        public sealed class CapPublisherTransactionHandler : IPublisherTransactionHandler
+        {
+            private readonly ICapPublisher _cap;
+            public CapPublisherTransactionHandler(ICapPublisher cap) { _cap = cap; }
+            public IDbContextTransaction BeginTransaction(DbContext context) => context.Database.BeginTransaction(ENLIST);
+        }
+
+        public class CatalogDb : DbContext { }
+
+        public class PriceChanged
+        {
+            private readonly CatalogDb _db;
+            private readonly IPublisherTransactionHandler _handler;
+            private readonly ICapPublisher _cap;
+            public PriceChanged(CatalogDb db, IPublisherTransactionHandler handler, ICapPublisher cap) { _db = db; _handler = handler; _cap = cap; }
+
+            public async Task Run(int id)
+            {
+                using var tx = _handler.BeginTransaction(_db);
+                await _db.SaveChangesAsync();
+                await MARK_START_cap.PublishAsync("catalog.price-changed", id)MARK_END;
+                await tx.CommitAsync();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Cap_publish_inside_a_handler_transaction_enlisting_the_publisher_is_not_reported() => StandInLibrary.VerifyAsync(
+        CapEfProviderStandIn,
+        CapTransactionHandler.Replace("ENLIST", "_cap, autoCommit: false").Replace("MARK_START", "").Replace("MARK_END", ""),
+        null);
+
+    [Fact]
+    public Task Cap_publish_inside_a_handler_transaction_without_the_publisher_is_reported() => StandInLibrary.VerifyAsync(
+        CapEfProviderStandIn,
+        CapTransactionHandler.Replace("ENLIST", "").Replace("MARK_START", "{|#0:").Replace("MARK_END", "|}"),
+        null,
+        Verify.Diagnostic("JS0001", 0));
 }
