@@ -31,6 +31,9 @@ internal sealed class RegionAnalysis
     // variable (ISymbol or CaptureId) -> the sites it may hold
     private readonly Dictionary<object, ulong> _bound = new();
 
+    // Transactions stored on another object that outlives the method (`_session.Transaction = conn.BeginTransaction()`).
+    private ulong _storedOnHeldObject;
+
     // variable -> sites whose connection / attached object it is (the connection a transaction was begun on,
     // the CAP publisher handed to BeginTransaction) or that it was configured with (options.UseTransaction(tx))
     private readonly Dictionary<object, ulong> _attached = new();
@@ -140,6 +143,11 @@ internal sealed class RegionAnalysis
         }
 
         var bit = Bit(index);
+        if ((_storedOnHeldObject & bit) != 0)
+        {
+            return true;
+        }
+
         foreach (var pair in _bound)
         {
             if ((pair.Value & bit) != 0 && pair.Key is IFieldSymbol or IPropertySymbol)
@@ -943,6 +951,11 @@ internal sealed class RegionAnalysis
                     break;
                 case ISimpleAssignmentOperation assignment:
                     BindValue(KeyOf(assignment.Target), assignment.Value);
+                    if (KeyOf(assignment.Target) is null && IsMemberOfHeldObject(assignment.Target))
+                    {
+                        _storedOnHeldObject |= ValueBits(assignment.Value);
+                    }
+
                     if (assignment.Target is ILocalReferenceOperation { Local: { } local } && StoredLambda(assignment.Value) is { } lambda)
                     {
                         AddDelegateLocal(local, lambda);
@@ -1112,6 +1125,31 @@ internal sealed class RegionAnalysis
         }
 
         return bits;
+    }
+
+    /// <summary>
+    /// A field or property of an object the method was given or keeps (<c>_session.Transaction</c>, <c>context.Tx</c> with
+    /// <c>context</c> a parameter): a value stored there is still reachable after the method returns.
+    /// </summary>
+    private static bool IsMemberOfHeldObject(IOperation target)
+    {
+        var instance = target switch
+        {
+            IFieldReferenceOperation { Field.IsStatic: false } field => field.Instance,
+            IPropertyReferenceOperation { Property.IsStatic: false, Arguments.IsEmpty: true } property => property.Instance,
+            _ => null,
+        };
+
+        while (instance is IFieldReferenceOperation or IPropertyReferenceOperation)
+        {
+            instance = instance is IFieldReferenceOperation field ? field.Instance : ((IPropertyReferenceOperation)instance).Instance;
+            if (instance is null)
+            {
+                return true; // a static field's object
+            }
+        }
+
+        return instance is IInstanceReferenceOperation or IParameterReferenceOperation;
     }
 
     private void BindValue(object? key, IOperation value)

@@ -876,4 +876,136 @@ public class RealWorldShapeTests7
         CapTransactionHandler.Replace("ENLIST", "").Replace("MARK_START", "{|#0:").Replace("MARK_END", "|}"),
         null,
         Verify.Diagnostic("JS0001", 0));
+
+    // Dapper "session" units of work: the transaction is kept on a shared DbSession object's property
+    // (`_session.Transaction = _session.Connection.BeginTransaction()`), repositories read it from there, and the unit of
+    // work's Commit commits it through the session; and a unit of work whose BeginTransaction both keeps the transaction
+    // and returns it, ended by the unit of work's CommitAsync rather than by the returned object. A unit-of-work method that
+    // stores its transaction on the session and commits it before returning leaves nothing open for its caller.
+    private const string DapperSessions = """
+        using System;
+        using System.Data;
+        using System.Threading.Tasks;
+        using Dapper;
+        using SendGrid;
+        using SendGrid.Helpers.Mail;
+
+        public sealed class DbSession : IDisposable
+        {
+            public IDbConnection Connection { get; }
+            public IDbTransaction? Transaction { get; set; }
+            public DbSession(IDbConnection connection) { Connection = connection; Connection.Open(); }
+            public void Dispose() => Connection.Dispose();
+        }
+
+        public interface IUnitOfWork : IDisposable { void BeginTransaction(); void Commit(); void Rollback(); void Stamp(string email); }
+
+        public sealed class UnitOfWork : IUnitOfWork
+        {
+            private readonly DbSession _session;
+            public UnitOfWork(DbSession session) { _session = session; }
+            public void BeginTransaction() => _session.Transaction = _session.Connection.BeginTransaction();
+            public void Commit() { _session.Transaction!.Commit(); Dispose(); }
+            public void Rollback() { _session.Transaction!.Rollback(); Dispose(); }
+            public void Dispose() => _session.Transaction?.Dispose();
+            public void Stamp(string email)
+            {
+                _session.Transaction = _session.Connection.BeginTransaction();
+                _session.Connection.Execute("update customers set seen = now() where email = @email", new { email }, _session.Transaction);
+                _session.Transaction.Commit();
+            }
+        }
+
+        public interface ITxUnitOfWork : IDisposable { IDbTransaction BeginTransaction(); Task CommitAsync(); Task RollbackAsync(); }
+
+        public sealed class TxUnitOfWork : ITxUnitOfWork
+        {
+            private readonly IDbConnection _connection;
+            private IDbTransaction? _tx;
+            public TxUnitOfWork(IDbConnection connection) { _connection = connection; }
+            public IDbTransaction BeginTransaction()
+            {
+                _connection.Open();
+                _tx = _connection.BeginTransaction();
+                return _tx;
+            }
+
+            public Task CommitAsync() { _tx?.Commit(); _tx = null; return Task.CompletedTask; }
+            public Task RollbackAsync() { _tx?.Rollback(); _tx = null; return Task.CompletedTask; }
+            public void Dispose() => _tx?.Dispose();
+        }
+
+        public class CustomerRepository
+        {
+            private readonly DbSession _session;
+            public CustomerRepository(DbSession session) { _session = session; }
+            public Task Add(string email) => _session.Connection.ExecuteAsync("insert into customers values (@email)", new { email }, _session.Transaction);
+        }
+
+        public class SignUp
+        {
+            private readonly IUnitOfWork _unitOfWork;
+            private readonly ITxUnitOfWork _txWork;
+            private readonly CustomerRepository _customers;
+            private readonly ISendGridClient _mail;
+            public SignUp(IUnitOfWork unitOfWork, ITxUnitOfWork txWork, CustomerRepository customers, ISendGridClient mail)
+            {
+                _unitOfWork = unitOfWork; _txWork = txWork; _customers = customers; _mail = mail;
+            }
+
+            public async Task Register(string email)
+            {
+                _unitOfWork.BeginTransaction();
+                try
+                {
+                    await _customers.Add(email);
+                    REGISTER
+                    _unitOfWork.Commit();
+                }
+                catch
+                {
+                    _unitOfWork.Rollback();
+                    throw;
+                }
+
+                await _mail.SendEmailAsync(MailHelper.CreateSingleEmail(new EmailAddress("hi@app.invalid"), new EmailAddress(email), "Welcome", "Hi", "<p>Hi</p>"));
+            }
+
+            public async Task Seen(string email)
+            {
+                _unitOfWork.Stamp(email);
+                await _mail.SendEmailAsync(MailHelper.CreateSingleEmail(new EmailAddress("hi@app.invalid"), new EmailAddress(email), "Seen", "Hi", "<p>Hi</p>"));
+            }
+
+            public async Task Invite(IDbConnection connection, string email)
+            {
+                var tx = _txWork.BeginTransaction();
+                try
+                {
+                    await connection.ExecuteAsync("insert into invites values (@email)", new { email }, tx);
+                    INVITE
+                    await _txWork.CommitAsync();
+                }
+                catch
+                {
+                    await _txWork.RollbackAsync();
+                    throw;
+                }
+
+                await _mail.SendEmailAsync(MailHelper.CreateSingleEmail(new EmailAddress("hi@app.invalid"), new EmailAddress(email), "Invite", "Hi", "<p>Hi</p>"));
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Mail_after_dapper_session_units_of_work_commit_is_not_reported() => Verify.VerifyAsync(
+        DapperSessions.Replace("REGISTER", "").Replace("INVITE", ""));
+
+    [Fact]
+    public Task Mail_inside_dapper_session_units_of_work_is_reported() => Verify.VerifyAsync(
+        DapperSessions
+            .Replace("REGISTER", "await {|#0:_mail.SendEmailAsync(MailHelper.CreateSingleEmail(new EmailAddress(\"hi@app.invalid\"), new EmailAddress(email), \"Welcome\", \"Hi\", \"<p>Hi</p>\"))|};")
+            .Replace("INVITE", "await {|#1:_mail.SendEmailAsync(MailHelper.CreateSingleEmail(new EmailAddress(\"hi@app.invalid\"), new EmailAddress(email), \"Invite\", \"Hi\", \"<p>Hi</p>\"))|};"),
+        Verify.Diagnostic("JS0002", 0),
+        Verify.Diagnostic("JS0002", 1));
 }
