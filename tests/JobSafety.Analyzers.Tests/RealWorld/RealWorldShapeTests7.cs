@@ -1008,4 +1008,70 @@ public class RealWorldShapeTests7
             .Replace("INVITE", "await {|#1:_mail.SendEmailAsync(MailHelper.CreateSingleEmail(new EmailAddress(\"hi@app.invalid\"), new EmailAddress(email), \"Invite\", \"Hi\", \"<p>Hi</p>\"))|};"),
         Verify.Diagnostic("JS0002", 0),
         Verify.Diagnostic("JS0002", 1));
+
+    // A registration service over a unit of work (implemented elsewhere) whose BeginTransactionAsync hands out EF's
+    // transaction: early returns inside the try leave it to the using, a failed step rolls back and returns, the
+    // welcome e-mails are enqueued after the commit, and the catch rolls back before it enqueues an error report.
+    private const string Registration = """
+        using System;
+        using System.Threading.Tasks;
+        using Hangfire;
+        using Microsoft.EntityFrameworkCore.Storage;
+
+        public interface IUnitOfWork { Task<IDbContextTransaction> BeginTransactionAsync(); Task<int> SaveAsync(); }
+        public interface IAccountMails { Task Validation(string email); Task Welcome(string email); }
+        public interface IErrorReports { Task Report(string message); }
+        public interface IUsers { Task<bool> Exists(string email); Task<bool> Create(string email); Task<bool> AddRole(string email); }
+
+        public class Registration
+        {
+            private readonly IUnitOfWork _unitOfWork;
+            private readonly IUsers _users;
+            public Registration(IUnitOfWork unitOfWork, IUsers users) { _unitOfWork = unitOfWork; _users = users; }
+
+            public async Task<int> Register(string email)
+            {
+                using var tran = await _unitOfWork.BeginTransactionAsync();
+                try
+                {
+                    if (await _users.Exists(email))
+                    {
+                        return 409;
+                    }
+
+                    if (!await _users.Create(email))
+                    {
+                        return 400;
+                    }
+
+                    if (!await _users.AddRole(email))
+                    {
+                        await tran.RollbackAsync();
+                        return 500;
+                    }
+
+                    INSIDE
+                    await tran.CommitAsync();
+                    BackgroundJob.Enqueue<IAccountMails>(m => m.Validation(email));
+                    BackgroundJob.Enqueue<IAccountMails>(m => m.Welcome(email));
+                    return 201;
+                }
+                catch (Exception ex)
+                {
+                    await tran.RollbackAsync();
+                    BackgroundJob.Enqueue<IErrorReports>(r => r.Report(ex.Message));
+                    return 500;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Registration_enqueues_after_commit_and_after_rollback_are_not_reported() => Verify.VerifyAsync(
+        Registration.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Registration_enqueue_before_commit_is_reported() => Verify.VerifyAsync(
+        Registration.Replace("INSIDE", "{|#0:BackgroundJob.Enqueue<IAccountMails>(m => m.Validation(email))|};"),
+        Verify.Diagnostic("JS0001", 0));
 }
