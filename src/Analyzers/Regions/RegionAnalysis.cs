@@ -34,6 +34,9 @@ internal sealed class RegionAnalysis
     // Transactions stored on another object that outlives the method (`_session.Transaction = conn.BeginTransaction()`).
     private ulong _storedOnHeldObject;
 
+    // Fields and properties the graph captured before assigning them (`_tx ??= ...` assigns to the capture).
+    private readonly Dictionary<CaptureId, IOperation> _capturedMembers = new();
+
     // variable -> sites whose connection / attached object it is (the connection a transaction was begun on,
     // the CAP publisher handed to BeginTransaction) or that it was configured with (options.UseTransaction(tx))
     private readonly Dictionary<object, ulong> _attached = new();
@@ -950,8 +953,12 @@ internal sealed class RegionAnalysis
                     _siteByOperation[property] = AddSite(factoryKind, property.Syntax, property, null);
                     break;
                 case ISimpleAssignmentOperation assignment:
-                    BindValue(KeyOf(assignment.Target), assignment.Value);
-                    if (KeyOf(assignment.Target) is null && IsMemberOfHeldObject(assignment.Target))
+                    // `_tx ??= conn.BeginTransaction()`: the graph assigns to a capture of the field it tested.
+                    var assigned = assignment.Target is IFlowCaptureReferenceOperation spilled && _capturedMembers.TryGetValue(spilled.Id, out var member)
+                        ? member
+                        : assignment.Target;
+                    BindValue(KeyOf(assigned), assignment.Value);
+                    if (KeyOf(assigned) is null && IsMemberOfHeldObject(assigned))
                     {
                         _storedOnHeldObject |= ValueBits(assignment.Value);
                     }
@@ -964,6 +971,11 @@ internal sealed class RegionAnalysis
                     break;
                 case IFlowCaptureOperation capture:
                     BindValue(capture.Id, capture.Value);
+                    if (capture.Value is IFieldReferenceOperation or IPropertyReferenceOperation)
+                    {
+                        _capturedMembers[capture.Id] = capture.Value;
+                    }
+
                     if (KeyOf(capture.Value) is { } source && _delegateLocals.TryGetValue(source, out var captured))
                     {
                         foreach (var capturedLambda in captured.ToArray())
