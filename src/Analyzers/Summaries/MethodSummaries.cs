@@ -1270,6 +1270,9 @@ internal sealed class MethodSummaries : IDelegateOracle
             {
                 var m = called.OriginalDefinition;
                 IMethodSymbol? single = null;
+                var several = false;
+                IMethodSymbol? decorator = null;
+                var decorators = 0;
                 foreach (var type in _types)
                 {
                     if (type.IsAbstract || type.TypeKind != TypeKind.Class)
@@ -1278,6 +1281,7 @@ internal sealed class MethodSummaries : IDelegateOracle
                     }
 
                     IMethodSymbol? implementation = null;
+                    INamedTypeSymbol? implemented = null;
                     if (m.ContainingType.TypeKind == TypeKind.Interface)
                     {
                         foreach (var candidate in type.AllInterfaces)
@@ -1299,6 +1303,7 @@ internal sealed class MethodSummaries : IDelegateOracle
                                     }
 
                                     implementation = found;
+                                    implemented = candidate;
                                 }
                             }
                         }
@@ -1320,16 +1325,40 @@ internal sealed class MethodSummaries : IDelegateOracle
                         continue;
                     }
 
-                    if (single is not null && !SymbolEqualityComparer.Default.Equals(single, implementation.OriginalDefinition))
+                    if (implemented is not null && Decorates(type, implemented))
                     {
-                        return null; // several implementations: we cannot know which one runs
+                        decorators++;
+                        decorator = implementation.OriginalDefinition;
                     }
 
-                    single = implementation.OriginalDefinition;
+                    if (single is not null && !SymbolEqualityComparer.Default.Equals(single, implementation.OriginalDefinition))
+                    {
+                        several = true; // several implementations: we cannot know which one runs...
+                    }
+
+                    single ??= implementation.OriginalDefinition;
                 }
 
-                return single;
+                // ...unless exactly one of them decorates the others (takes the interface in its constructor and wraps it,
+                // `CachedRepository(IRepository<T> inner)`): that is the one the container hands out.
+                return !several ? single : decorators == 1 ? decorator : null;
             });
+
+        private static bool Decorates(INamedTypeSymbol type, INamedTypeSymbol implemented)
+        {
+            foreach (var constructor in type.InstanceConstructors)
+            {
+                foreach (var parameter in constructor.Parameters)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(parameter.Type, implemented))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>Implementations of MediatR's (or Mediator's) <c>Handle</c> for a published notification or a sent request type.</summary>
         public ImmutableArray<IMethodSymbol> MediatorHandlers(INamedTypeSymbol message, bool notification)

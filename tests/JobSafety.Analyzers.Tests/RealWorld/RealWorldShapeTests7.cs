@@ -1163,4 +1163,74 @@ public class RealWorldShapeTests7
         Verify.Diagnostic("JS0004", 1),
         Verify.Diagnostic("JS0004", 2));
 
+
+    // A caching decorator over a generic repository (`CachedRepository<T>(IRepository<T> inner, IDistributedCache cache)`,
+    // registered with Scrutor-style Decorate): the container hands out the decorator, so a repository call inside a
+    // transaction runs its cache invalidation there. Two plain implementations of another interface (one of them calls
+    // a webhook) are not followed: which one runs is not known.
+    private const string CachingDecorator = """
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.Caching.Distributed;
+
+        public interface IEntity { int Id { get; } }
+        public sealed class Product : IEntity { public int Id { get; set; } public decimal Price { get; set; } }
+
+        public interface IRepository<T> where T : class, IEntity { Task UpdateAsync(T entity); }
+
+        public sealed class EfRepository<T> : IRepository<T> where T : class, IEntity
+        {
+            private readonly DbContext _db;
+            public EfRepository(DbContext db) { _db = db; }
+            public async Task UpdateAsync(T entity) { _db.Update(entity); await _db.SaveChangesAsync(); }
+        }
+
+        public sealed class CachedRepository<T> : IRepository<T> where T : class, IEntity
+        {
+            private readonly IRepository<T> _inner;
+            private readonly IDistributedCache _cache;
+            public CachedRepository(IRepository<T> inner, IDistributedCache cache) { _inner = inner; _cache = cache; }
+            public async Task UpdateAsync(T entity)
+            {
+                await _inner.UpdateAsync(entity);
+                await _cache.RemoveAsync(typeof(T).Name + ":" + entity.Id);
+            }
+        }
+
+        public interface IStockFeed { Task Push(int id); }
+        public sealed class QuietFeed : IStockFeed { public Task Push(int id) => Task.CompletedTask; }
+        public sealed class WebhookFeed : IStockFeed
+        {
+            private readonly HttpClient _http;
+            public WebhookFeed(HttpClient http) { _http = http; }
+            public Task Push(int id) => _http.PostAsync("https://feed.invalid/" + id, null);
+        }
+
+        public class Pricing
+        {
+            private readonly DbContext _db;
+            private readonly IRepository<Product> _products;
+            private readonly IStockFeed _feed;
+            public Pricing(DbContext db, IRepository<Product> products, IStockFeed feed) { _db = db; _products = products; _feed = feed; }
+
+            public async Task Reprice(Product product)
+            {
+                await using var tx = await _db.Database.BeginTransactionAsync();
+                await _feed.Push(product.Id);
+                INSIDE
+                await tx.CommitAsync();
+                await _products.UpdateAsync(product);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Decorated_repository_after_commit_and_an_ambiguous_interface_are_not_reported() => Verify.VerifyAsync(
+        CachingDecorator.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Decorated_repository_inside_the_transaction_is_reported() => Verify.VerifyAsync(
+        CachingDecorator.Replace("INSIDE", "await {|#0:_products.UpdateAsync(product)|};"),
+        Verify.Diagnostic("JS0004", 0));
 }
