@@ -174,6 +174,14 @@ internal sealed class MethodSummaries : IDelegateOracle
         return _handlers.GetOrAdd((type, publish), key => _implementations.Value.MediatorHandlers(key.Message, key.Publish));
     }
 
+    /// <summary>The call resolves to the very method that makes it (a decorator's call on the interface it implements).</summary>
+    private bool ReferenceEqualsBody(IMethodSymbol target, IMethodSymbol method)
+    {
+        var called = (target.ReducedFrom ?? target).OriginalDefinition;
+        return (called.IsAbstract || called.ContainingType?.TypeKind == TypeKind.Interface)
+            && ResolveBody(target) is { } body && SymbolEqualityComparer.Default.Equals(body, method);
+    }
+
     /// <summary>Side effects the body of a source method performs, at most <paramref name="depth"/> calls deep (1 = itself only).</summary>
     public ImmutableArray<SideEffectPath> GetSideEffects(IMethodSymbol method, int depth)
     {
@@ -433,7 +441,14 @@ internal sealed class MethodSummaries : IDelegateOracle
                 return;
             }
 
-            foreach (var path in GetSideEffects(target, depth - 1))
+            var callee = target;
+            if (ReferenceEqualsBody(target, method) && _implementations.Value.SingleUndecoratedImplementation(target.ReducedFrom ?? target) is { } inner)
+            {
+                // A decorator calling the object it wraps (`_inner.UpdateAsync(e)`): the one implementation that is not a decorator.
+                callee = inner;
+            }
+
+            foreach (var path in GetSideEffects(callee, depth - 1))
             {
                 Record(new SideEffectPath(path.Effect, path.Chain.Insert(0, self), noAmbient || path.OnlyWithoutAmbientTransaction));
             }
@@ -1259,90 +1274,104 @@ internal sealed class MethodSummaries : IDelegateOracle
         private readonly List<INamedTypeSymbol> _types = new();
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _cache = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IMethodSymbol>> _all = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _innerCache = new(SymbolEqualityComparer.Default);
 
         public ImplementationIndex(Compilation compilation)
         {
             Collect(compilation.Assembly.GlobalNamespace);
         }
 
-        public IMethodSymbol? SingleImplementation(IMethodSymbol method) =>
-            _cache.GetOrAdd(method, called =>
+        public IMethodSymbol? SingleImplementation(IMethodSymbol method) => _cache.GetOrAdd(method, called => Find(called, undecorated: false));
+
+        /// <summary>The one implementation that is not a decorator: what a decorator's call on its inner object runs.</summary>
+        public IMethodSymbol? SingleUndecoratedImplementation(IMethodSymbol method) => _innerCache.GetOrAdd(method, called => Find(called, undecorated: true));
+
+        private IMethodSymbol? Find(IMethodSymbol called, bool undecorated)
+        {
+            var m = called.OriginalDefinition;
+            IMethodSymbol? single = null;
+            var several = false;
+            IMethodSymbol? decorator = null;
+            var decorators = 0;
+            foreach (var type in _types)
             {
-                var m = called.OriginalDefinition;
-                IMethodSymbol? single = null;
-                var several = false;
-                IMethodSymbol? decorator = null;
-                var decorators = 0;
-                foreach (var type in _types)
+                if (type.IsAbstract || type.TypeKind != TypeKind.Class)
                 {
-                    if (type.IsAbstract || type.TypeKind != TypeKind.Class)
-                    {
-                        continue;
-                    }
-
-                    IMethodSymbol? implementation = null;
-                    INamedTypeSymbol? implemented = null;
-                    if (m.ContainingType.TypeKind == TypeKind.Interface)
-                    {
-                        foreach (var candidate in type.AllInterfaces)
-                        {
-                            if (!SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, m.ContainingType.OriginalDefinition)
-                                || !Compatible(candidate, called.ContainingType))
-                            {
-                                continue;
-                            }
-
-                            foreach (var member in candidate.GetMembers(m.Name))
-                            {
-                                if (member is IMethodSymbol ifaceMethod && SymbolEqualityComparer.Default.Equals(ifaceMethod.OriginalDefinition, m)
-                                    && type.FindImplementationForInterfaceMember(ifaceMethod) is IMethodSymbol found)
-                                {
-                                    if (implementation is not null && !SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, found.OriginalDefinition))
-                                    {
-                                        return null; // one type, two implementations (IHandler<A>, IHandler<B>) for an open call
-                                    }
-
-                                    implementation = found;
-                                    implemented = candidate;
-                                }
-                            }
-                        }
-                    }
-                    else
-                    {
-                        foreach (var member in type.GetMembers(m.Name))
-                        {
-                            if (member is IMethodSymbol candidate && Overrides(candidate, m, called.ContainingType))
-                            {
-                                implementation = candidate;
-                                break;
-                            }
-                        }
-                    }
-
-                    if (implementation is null || !SideEffectCatalog.IsInSource(implementation))
-                    {
-                        continue;
-                    }
-
-                    if (implemented is not null && Decorates(type, implemented))
-                    {
-                        decorators++;
-                        decorator = implementation.OriginalDefinition;
-                    }
-
-                    if (single is not null && !SymbolEqualityComparer.Default.Equals(single, implementation.OriginalDefinition))
-                    {
-                        several = true; // several implementations: we cannot know which one runs...
-                    }
-
-                    single ??= implementation.OriginalDefinition;
+                    continue;
                 }
 
-                // ...unless exactly one of them decorates the others (takes the interface in its constructor and wraps it,
-                // `CachedRepository(IRepository<T> inner)`): that is the one the container hands out.
-                return !several ? single : decorators == 1 ? decorator : null;
-            });
+                IMethodSymbol? implementation = null;
+                INamedTypeSymbol? implemented = null;
+                if (m.ContainingType.TypeKind == TypeKind.Interface)
+                {
+                    foreach (var candidate in type.AllInterfaces)
+                    {
+                        if (!SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, m.ContainingType.OriginalDefinition)
+                            || !Compatible(candidate, called.ContainingType))
+                        {
+                            continue;
+                        }
+
+                        foreach (var member in candidate.GetMembers(m.Name))
+                        {
+                            if (member is IMethodSymbol ifaceMethod && SymbolEqualityComparer.Default.Equals(ifaceMethod.OriginalDefinition, m)
+                                && type.FindImplementationForInterfaceMember(ifaceMethod) is IMethodSymbol found)
+                            {
+                                if (implementation is not null && !SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, found.OriginalDefinition))
+                                {
+                                    return null; // one type, two implementations (IHandler<A>, IHandler<B>) for an open call
+                                }
+
+                                implementation = found;
+                                implemented = candidate;
+                            }
+                        }
+                    }
+                }
+                else
+                {
+                    foreach (var member in type.GetMembers(m.Name))
+                    {
+                        if (member is IMethodSymbol candidate && Overrides(candidate, m, called.ContainingType))
+                        {
+                            implementation = candidate;
+                            break;
+                        }
+                    }
+                }
+
+                if (implementation is null || !SideEffectCatalog.IsInSource(implementation))
+                {
+                    continue;
+                }
+
+                if (implemented is not null && Decorates(type, implemented))
+                {
+                    decorators++;
+                    decorator = implementation.OriginalDefinition;
+                    if (undecorated)
+                    {
+                        continue;
+                    }
+                }
+
+                if (single is not null && !SymbolEqualityComparer.Default.Equals(single, implementation.OriginalDefinition))
+                {
+                    several = true; // several implementations: we cannot know which one runs...
+                }
+
+                single ??= implementation.OriginalDefinition;
+            }
+
+            // ...unless exactly one of them decorates the others (takes the interface in its constructor and wraps it,
+            // `CachedRepository(IRepository<T> inner)`): that is the one the container hands out.
+            if (!several || undecorated)
+            {
+                return several ? null : single;
+            }
+
+            return decorators == 1 ? decorator : null;
+        }
 
         private static bool Decorates(INamedTypeSymbol type, INamedTypeSymbol implemented)
         {

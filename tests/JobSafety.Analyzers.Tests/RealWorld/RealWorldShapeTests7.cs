@@ -1166,7 +1166,8 @@ public class RealWorldShapeTests7
 
     // A caching decorator over a generic repository (`CachedRepository<T>(IRepository<T> inner, IDistributedCache cache)`,
     // registered with Scrutor-style Decorate): the container hands out the decorator, so a repository call inside a
-    // transaction runs its cache invalidation there. Two plain implementations of another interface (one of them calls
+    // transaction runs its cache invalidation there; a logging decorator's call on the object it wraps runs the one
+    // implementation that is not a decorator (an SMTP notifier). Two plain implementations of another interface (one of them calls
     // a webhook) are not followed: which one runs is not known.
     private const string CachingDecorator = """
         using System.Net.Http;
@@ -1198,6 +1199,26 @@ public class RealWorldShapeTests7
             }
         }
 
+        public interface INotifier { Task PriceChanged(int id); }
+        public sealed class SmtpNotifier : INotifier
+        {
+            private readonly System.Net.Mail.SmtpClient _smtp;
+            public SmtpNotifier(System.Net.Mail.SmtpClient smtp) { _smtp = smtp; }
+            public Task PriceChanged(int id) => _smtp.SendMailAsync("shop@shop.invalid", "buyers@shop.invalid", "Price", id.ToString());
+        }
+
+        public sealed class LoggingNotifier : INotifier
+        {
+            private readonly INotifier _inner;
+            private readonly Microsoft.Extensions.Logging.ILogger<LoggingNotifier> _log;
+            public LoggingNotifier(INotifier inner, Microsoft.Extensions.Logging.ILogger<LoggingNotifier> log) { _inner = inner; _log = log; }
+            public async Task PriceChanged(int id)
+            {
+                Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(_log, "notify {Id}", id);
+                await _inner.PriceChanged(id);
+            }
+        }
+
         public interface IStockFeed { Task Push(int id); }
         public sealed class QuietFeed : IStockFeed { public Task Push(int id) => Task.CompletedTask; }
         public sealed class WebhookFeed : IStockFeed
@@ -1212,7 +1233,8 @@ public class RealWorldShapeTests7
             private readonly DbContext _db;
             private readonly IRepository<Product> _products;
             private readonly IStockFeed _feed;
-            public Pricing(DbContext db, IRepository<Product> products, IStockFeed feed) { _db = db; _products = products; _feed = feed; }
+            private readonly INotifier _notifier;
+            public Pricing(DbContext db, IRepository<Product> products, IStockFeed feed, INotifier notifier) { _db = db; _products = products; _feed = feed; _notifier = notifier; }
 
             public async Task Reprice(Product product)
             {
@@ -1221,6 +1243,7 @@ public class RealWorldShapeTests7
                 INSIDE
                 await tx.CommitAsync();
                 await _products.UpdateAsync(product);
+                await _notifier.PriceChanged(product.Id);
             }
         }
         """;
@@ -1231,6 +1254,7 @@ public class RealWorldShapeTests7
 
     [Fact]
     public Task Decorated_repository_inside_the_transaction_is_reported() => Verify.VerifyAsync(
-        CachingDecorator.Replace("INSIDE", "await {|#0:_products.UpdateAsync(product)|};"),
-        Verify.Diagnostic("JS0004", 0));
+        CachingDecorator.Replace("INSIDE", "await {|#0:_products.UpdateAsync(product)|}; await {|#1:_notifier.PriceChanged(product.Id)|};"),
+        Verify.Diagnostic("JS0004", 0),
+        Verify.Diagnostic("JS0002", 1));
 }
