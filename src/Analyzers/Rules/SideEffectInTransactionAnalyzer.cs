@@ -158,10 +158,10 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
 
         configured.Summaries.CancellationToken = context.CancellationToken;
         var regions = RegionAnalysis.Run(graph, owner, symbols, configured.Summaries, context.CancellationToken);
-        Report(context.ReportDiagnostic, regions, configured, symbols);
+        Report(context.ReportDiagnostic, regions, configured, symbols, owner);
     }
 
-    private static void Report(Action<Diagnostic> report, RegionAnalysis regions, JobSafetyCompilationContext.Configured configured, TransactionSymbols symbols)
+    private static void Report(Action<Diagnostic> report, RegionAnalysis regions, JobSafetyCompilationContext.Configured configured, TransactionSymbols symbols, IMethodSymbol owner)
     {
         if (regions.Hits.Count == 0)
         {
@@ -227,7 +227,9 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
 
             // db.SaveChangesAsync() bound to DbContext's own overload while the context overrides another one (the
             // (bool, CancellationToken) overload EF calls from all the others): the override runs.
-            IReadOnlyList<IMethodSymbol> callees = configured.Summaries.ResolveBody(target) is not null ? new[] { target } : SaveChangesOverrides(target, receiverType, symbols);
+            IReadOnlyList<IMethodSymbol> callees = configured.Summaries.ResolveBody(target) is null
+                ? SaveChangesOverrides(target, receiverType, symbols)
+                : configured.Summaries.ResolveCallee(target, owner) is { } callee ? new[] { callee } : Array.Empty<IMethodSymbol>();
             if (callees.Count == 0)
             {
                 // _mediator.Publish(new OrderPlaced(..)) / Send(new Invoice(..)): MediatR runs the project's handlers in process,

@@ -174,12 +174,22 @@ internal sealed class MethodSummaries : IDelegateOracle
         return _handlers.GetOrAdd((type, publish), key => _implementations.Value.MediatorHandlers(key.Message, key.Publish));
     }
 
-    /// <summary>The call resolves to the very method that makes it (a decorator's call on the interface it implements).</summary>
-    private bool ReferenceEqualsBody(IMethodSymbol target, IMethodSymbol method)
+    /// <summary>
+    /// The method to follow for a call made in <paramref name="caller"/>: the target itself, except when the call resolves
+    /// back to the caller (a decorator's call on the interface it implements, `_inner.UpdateAsync(e)`): then the one
+    /// implementation that is not a decorator, or null (nothing to follow).
+    /// </summary>
+    public IMethodSymbol? ResolveCallee(IMethodSymbol target, IMethodSymbol caller)
     {
-        var called = (target.ReducedFrom ?? target).OriginalDefinition;
-        return (called.IsAbstract || called.ContainingType?.TypeKind == TypeKind.Interface)
-            && ResolveBody(target) is { } body && SymbolEqualityComparer.Default.Equals(body, method);
+        var called = target.ReducedFrom ?? target;
+        var definition = called.OriginalDefinition;
+        if ((definition.IsAbstract || definition.ContainingType?.TypeKind == TypeKind.Interface)
+            && ResolveBody(target) is { } body && SymbolEqualityComparer.Default.Equals(body, caller.OriginalDefinition))
+        {
+            return _implementations.Value.SingleUndecoratedImplementation(called);
+        }
+
+        return target;
     }
 
     /// <summary>Side effects the body of a source method performs, at most <paramref name="depth"/> calls deep (1 = itself only).</summary>
@@ -441,14 +451,7 @@ internal sealed class MethodSummaries : IDelegateOracle
                 return;
             }
 
-            var callee = target;
-            if (ReferenceEqualsBody(target, method) && _implementations.Value.SingleUndecoratedImplementation(target.ReducedFrom ?? target) is { } inner)
-            {
-                // A decorator calling the object it wraps (`_inner.UpdateAsync(e)`): the one implementation that is not a decorator.
-                callee = inner;
-            }
-
-            foreach (var path in GetSideEffects(callee, depth - 1))
+            foreach (var path in GetSideEffects(ResolveCallee(target, method) ?? target, depth - 1))
             {
                 Record(new SideEffectPath(path.Effect, path.Chain.Insert(0, self), noAmbient || path.OnlyWithoutAmbientTransaction));
             }

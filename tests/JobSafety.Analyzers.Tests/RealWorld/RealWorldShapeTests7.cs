@@ -1257,4 +1257,84 @@ public class RealWorldShapeTests7
         CachingDecorator.Replace("INSIDE", "await {|#0:_products.UpdateAsync(product)|}; await {|#1:_notifier.PriceChanged(product.Id)|};"),
         Verify.Diagnostic("JS0004", 0),
         Verify.Diagnostic("JS0002", 1));
+
+    // Transactional decorators: a TransactionScope decorator around the one real order service runs that service's mail
+    // inside its scope (reported at the inner call); a generic command-handler decorator over several handlers cannot
+    // tell which one runs (not reported); neither reports its own publish made after the scope at the inner call.
+    private const string TransactionalDecorators = """
+        using System.Net.Mail;
+        using System.Threading.Tasks;
+        using System.Transactions;
+        using MassTransit;
+
+        public interface IOrderService { Task Place(int id); }
+
+        public sealed class OrderService : IOrderService
+        {
+            private readonly SmtpClient _smtp;
+            public OrderService(SmtpClient smtp) { _smtp = smtp; }
+            public Task Place(int id) => MAIL;
+        }
+
+        public sealed class TransactionalOrderService : IOrderService
+        {
+            private readonly IOrderService _inner;
+            private readonly IPublishEndpoint _bus;
+            public TransactionalOrderService(IOrderService inner, IPublishEndpoint bus) { _inner = inner; _bus = bus; }
+            public async Task Place(int id)
+            {
+                using (var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+                {
+                    await PLACE;
+                    scope.Complete();
+                }
+
+                await _bus.Publish(new { id });
+            }
+        }
+
+        public interface ICommandHandler<TCommand> { Task Handle(TCommand command); }
+        public sealed record Create(int Id);
+        public sealed record Rename(int Id);
+
+        public sealed class CreateHandler : ICommandHandler<Create>
+        {
+            private readonly SmtpClient _smtp;
+            public CreateHandler(SmtpClient smtp) { _smtp = smtp; }
+            public Task Handle(Create command) => _smtp.SendMailAsync("a@b.invalid", "c@d.invalid", "Created", command.Id.ToString());
+        }
+
+        public sealed class RenameHandler : ICommandHandler<Rename>
+        {
+            public Task Handle(Rename command) => Task.CompletedTask;
+        }
+
+        public sealed class TransactionalHandler<TCommand> : ICommandHandler<TCommand>
+        {
+            private readonly ICommandHandler<TCommand> _inner;
+            private readonly IPublishEndpoint _bus;
+            public TransactionalHandler(ICommandHandler<TCommand> inner, IPublishEndpoint bus) { _inner = inner; _bus = bus; }
+            public async Task Handle(TCommand command)
+            {
+                using (var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+                {
+                    await _inner.Handle(command);
+                    scope.Complete();
+                }
+
+                await _bus.Publish(new { Handled = typeof(TCommand).Name });
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Transactional_decorators_whose_inner_call_sends_nothing_or_is_ambiguous_are_not_reported() => Verify.VerifyAsync(
+        TransactionalDecorators.Replace("MAIL", "Task.CompletedTask").Replace("PLACE", "_inner.Place(id)"));
+
+    [Fact]
+    public Task Transactional_decorator_around_the_one_mailing_service_is_reported_at_the_inner_call() => Verify.VerifyAsync(
+        TransactionalDecorators
+            .Replace("MAIL", "_smtp.SendMailAsync(\"a@b.invalid\", \"c@d.invalid\", \"Placed\", id.ToString())")
+            .Replace("PLACE", "{|#0:_inner.Place(id)|}"),
+        Verify.Diagnostic("JS0002", 0));
 }
