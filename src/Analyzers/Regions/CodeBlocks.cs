@@ -106,6 +106,51 @@ internal static class CodeBlocks
         return false;
     }
 
+    /// <summary>
+    /// The receiver parameter of a C# 14 extension block member (<c>extension(DbTransaction tx) { void M() { ... } }</c>):
+    /// a parameter of the member in all but name, as <c>this DbTransaction tx</c> is of a classic extension method. Null
+    /// for static members, local functions and lambdas, and for everything else. Found from syntax (Roslyn 4.8, which
+    /// the analyzers are built against, has no API for extension blocks; the compilers that parse them give the node
+    /// the <c>extension</c> keyword and a parameter list).
+    /// </summary>
+    public static IParameterSymbol? ExtensionReceiver(IMethodSymbol? owner, SemanticModel? model, CancellationToken cancellationToken)
+    {
+        if (owner is null || model is null || owner.IsStatic
+            || owner.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet)
+            || owner.DeclaringSyntaxReferences.Length != 1)
+        {
+            return null;
+        }
+
+        var reference = owner.DeclaringSyntaxReferences[0];
+        if (reference.SyntaxTree != model.SyntaxTree
+            || ExtensionParameterList(reference.GetSyntax(cancellationToken)) is not { Parameters: { Count: 1 } parameters })
+        {
+            return null;
+        }
+
+        return model.GetDeclaredSymbol(parameters[0], cancellationToken) as IParameterSymbol;
+    }
+
+    /// <summary>The parameter list of the extension block a member (or accessor) is declared in, if it is in one.</summary>
+    private static ParameterListSyntax? ExtensionParameterList(SyntaxNode declaration)
+    {
+        for (var node = declaration.Parent; node is not null; node = node.Parent)
+        {
+            switch (node)
+            {
+                case TypeDeclarationSyntax type:
+                    return type.Keyword.ValueText == "extension" ? type.ParameterList : null;
+                case AccessorListSyntax or BasePropertyDeclarationSyntax:
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>One code block: <see cref="Body"/> is the node whose operation is the block's root.</summary>
     internal readonly struct Candidate
     {
@@ -128,6 +173,11 @@ internal static class CodeBlocks
         public bool MayOpenRegion(RegionPrefilter prefilter)
         {
             if (_parameters is not null && prefilter.MayOpenRegion(_parameters))
+            {
+                return true;
+            }
+
+            if (ExtensionParameterList(Declaration) is { } receiver && prefilter.MayOpenRegion(receiver))
             {
                 return true;
             }

@@ -339,6 +339,14 @@ internal sealed class RegionAnalysis
                     entry |= Bit(index);
                 }
             }
+
+            // The receiver of a C# 14 extension block member is a parameter too.
+            if (CodeBlocks.ExtensionReceiver(owner, graph.OriginalOperation.SemanticModel, _cancellationToken) is { } receiver && IsTransactionParameter(receiver))
+            {
+                var index = AddSite(TransactionSiteKind.Parameter, receiver.DeclaringSyntaxReferences.Length > 0 ? receiver.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) : graph.OriginalOperation.Syntax, null, receiver);
+                Bind(receiver, Bit(index));
+                entry |= Bit(index);
+            }
         }
 
         // Pre-pass: sites and what each variable may hold. Twice, so copies made before the

@@ -131,6 +131,11 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        if (!relevant && CodeBlocks.ExtensionReceiver(owner, model, context.CancellationToken) is { } receiver && symbols.IsTransactionType(receiver.Type))
+        {
+            relevant = true;
+        }
+
         if (!relevant)
         {
             foreach (var operation in root.Descendants())

@@ -66,6 +66,8 @@ internal static class NewestCompilerSources
 
                 public static NpgsqlConnection Open(string cs) => new(cs);
 
+                public void Later(long id) => BackgroundJob.Enqueue(() => Jobs.Notify(id));
+
                 public async Task<int> CountAsync()
                 {
                     await using var tx = await conn.BeginTransactionAsync();
@@ -76,9 +78,20 @@ internal static class NewestCompilerSources
                 }
             }
 
+            // The receiver is a transaction parameter, like 'this DbTransaction tx': the caller holds it open.
             extension(DbTransaction tx)
             {
                 public int Depth => tx.IsolationLevel == System.Data.IsolationLevel.Serializable ? 1 : 0;
+
+                public void EnqueueInside(long id) => BackgroundJob.Enqueue(() => Jobs.Notify(id)); // JS0001
+
+                public void CommitThenEnqueue(long id)
+                {
+                    tx.Commit();
+                    BackgroundJob.Enqueue(() => Jobs.Notify(id));
+                }
+
+                public static void NoReceiver(long id) => BackgroundJob.Enqueue(() => Jobs.Notify(id));
             }
 
             extension<T>(IEnumerable<T> items) where T : class
