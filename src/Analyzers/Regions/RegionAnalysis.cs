@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using JobSafety.Analyzers.SideEffects;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -1817,7 +1818,7 @@ internal sealed class RegionAnalysis
 
     private static string CallName(IOperation? operation) => operation switch
     {
-        IInvocationOperation invocation => (invocation.TargetMethod.ContainingType?.Name is { } type ? type + "." : string.Empty) + invocation.TargetMethod.Name,
+        IInvocationOperation invocation => (invocation.TargetMethod.ContainingType is { } type ? SideEffectCatalog.TypeName(type) + "." : string.Empty) + invocation.TargetMethod.Name,
         IObjectCreationOperation creation => "new " + creation.Type?.Name,
         _ => "the call",
     };

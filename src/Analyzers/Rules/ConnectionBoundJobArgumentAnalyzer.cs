@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using JobSafety.Analyzers.SideEffects;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -715,7 +716,7 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
             _ => value.Syntax.ToString(),
         };
 
-        var job = (jobCall.TargetMethod.ContainingType?.Name is { } typeName ? typeName + "." : string.Empty) + jobCall.TargetMethod.Name;
+        var job = (jobCall.TargetMethod.ContainingType is { } type ? SideEffectCatalog.TypeName(type) + "." : string.Empty) + jobCall.TargetMethod.Name;
         var message = $"'{name}' ({kind}) is passed to the background job '{job}': the job runs later, on another thread or server, where this {kind} is closed, disposed or serialized into garbage. Pass the identifiers the job needs and let the job open its own connection.";
         report(Diagnostic.Create(DiagnosticDescriptors.ConnectionBoundJobArgument, value.Syntax.GetLocation(), message));
     }

@@ -462,8 +462,15 @@ internal sealed class SideEffectCatalog
     internal static string DisplayName(IMethodSymbol method)
     {
         var m = method.ReducedFrom ?? method;
-        return m.ContainingType is null ? m.Name : m.ContainingType.Name + "." + m.Name;
+        return m.ContainingType is null ? m.Name : TypeName(m.ContainingType) + "." + m.Name;
     }
+
+    /// <summary>
+    /// A type's name in messages. A C# 14 extension block is a type without a name: its members are named after the
+    /// static class that declares the block, as a classic extension method called as a static method is.
+    /// </summary>
+    internal static string TypeName(INamedTypeSymbol type) =>
+        type.Name.Length == 0 && type.ContainingType is { } declaring ? TypeName(declaring) : type.Name;
 
     private static string ExtensionDisplayName(IMethodSymbol method)
     {

@@ -58,9 +58,12 @@ internal static class NewestCompilerSources
                 {
                     using var tx = conn.BeginTransaction();
                     BackgroundJob.Enqueue(() => Jobs.Notify(id)); // JS0001
+                    NpgsqlConnection.Announce(id); // JS0001
                     tx.Commit();
                     BackgroundJob.Enqueue(() => Jobs.Notify(id));
                 }
+
+                public static void Announce(long id) => BackgroundJob.Enqueue(() => Jobs.Notify(id));
 
                 public bool IsBusy => conn.FullState == ConnectionState.Executing;
 

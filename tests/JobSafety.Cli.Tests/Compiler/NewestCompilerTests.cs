@@ -51,6 +51,10 @@ public sealed partial class NewestCompilerTests : IDisposable
         Assert.True(expected.SequenceEqual(actual), $"expected\n  {string.Join("\n  ", expected)}\nactual\n  {string.Join("\n  ", actual)}\n{build.Output}");
         Assert.DoesNotContain(diagnostics, d => d.File.StartsWith(newest, StringComparison.Ordinal) && d.Severity == "error");
 
+        // A member of an extension block (a type without a name) is named after the static class that declares it.
+        Assert.Contains("'OrderExtensions.Announce' → 'BackgroundJob.Enqueue' enqueues", output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"warning JS\d{4}: [^\n]*'\.", output);
+
         // The variants with errors in bodies were compiled (errors) and analysed (findings) all the same.
         var brokenDir = Path.Combine(work, "Broken") + Path.DirectorySeparatorChar;
         Assert.Contains(diagnostics, d => d.File.StartsWith(brokenDir, StringComparison.Ordinal) && d.Severity == "error");
