@@ -76,6 +76,38 @@ public sealed partial class NewestCompilerTests : IDisposable
         Assert.Contains("does not compile", scan.StdErr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Dotnet_format_applies_the_code_fixes_to_csharp_14_code_in_the_sdk_workspace()
+    {
+        await WriteProjectAsync("Newest", outputType: "Exe", new()
+        {
+            ["Program.cs"] = NewestCompilerSources.Program,
+            ["Features.cs"] = NewestCompilerSources.Features,
+        });
+        var directory = Path.Combine(work, "Newest");
+
+        // The SDK's workspace (Roslyn 5.x) loads the code-fix DLL and applies "Move after commit" where it is offered.
+        var format = await Repo.DotnetAsync(directory, "format", "analyzers", "Newest.csproj", "--diagnostics", "JS0001", "--severity", "info");
+        Assert.True(format.ExitCode == 0, format.Output);
+        foreach (var failure in new[] { "AD0001", "Exception", "CS8032", "CS8033" })
+        {
+            Assert.False(format.Output.Contains(failure, StringComparison.Ordinal), $"{failure}:\n{format.Output}");
+        }
+
+        var fixedFeatures = (await File.ReadAllTextAsync(Path.Combine(directory, "Features.cs"))).ReplaceLineEndings("\n");
+        Assert.Contains("""
+                        tx.Commit();
+                        BackgroundJob.Enqueue(() => Jobs.Notify(id)); // JS0001
+                        NpgsqlConnection.Announce(id); // JS0001
+            """, fixedFeatures, StringComparison.Ordinal);
+
+        // The fixed code still compiles, with fewer findings.
+        var build = await Repo.DotnetAsync(directory, "build", "-nologo", "-clp:NoSummary", "-p:UseSharedCompilation=false");
+        Assert.True(build.ExitCode == 0, build.Output);
+        var remaining = Diagnostics(build.StdOut).Count(d => d.Id == "JS0001");
+        Assert.InRange(remaining, 1, Expected("Features.cs", NewestCompilerSources.Features).Count(e => e.EndsWith("JS0001", StringComparison.Ordinal)) - 2);
+    }
+
     /// <summary>
     /// The Features source with something the compiler cannot bind inside a body (a misspelt member, a wrong argument).
     /// The SDK's compiler runs the analyzers on such a project; it does not when a file does not parse or a declaration
