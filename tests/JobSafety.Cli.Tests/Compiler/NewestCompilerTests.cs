@@ -225,6 +225,9 @@ public sealed partial class NewestCompilerTests : IDisposable
               </packageSources>
             </configuration>
             """);
+        // Nothing above the temp folder may leak in (MSBuild looks upwards for these).
+        await File.WriteAllTextAsync(Path.Combine(work, "Directory.Build.props"), "<Project />");
+        await File.WriteAllTextAsync(Path.Combine(work, "Directory.Build.targets"), "<Project />");
         await File.WriteAllTextAsync(Path.Combine(work, ".editorconfig"), """
             root = true
 
