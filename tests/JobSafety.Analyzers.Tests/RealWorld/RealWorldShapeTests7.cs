@@ -1337,4 +1337,61 @@ public class RealWorldShapeTests7
             .Replace("MAIL", "_smtp.SendMailAsync(\"a@b.invalid\", \"c@d.invalid\", \"Placed\", id.ToString())")
             .Replace("PLACE", "{|#0:_inner.Place(id)|}"),
         Verify.Diagnostic("JS0002", 0));
+
+    // A starter-kit job service (`IJobService.Enqueue(Expression<Func<Task>>)` implemented over BackgroundJob, and a
+    // generic overload over IBackgroundJobClient) used from a tenant-provisioning handler inside an EF transaction: the
+    // expression is not run there, the enqueue through the wrapper is.
+    private const string JobServiceWrapper = """
+        using System;
+        using System.Linq.Expressions;
+        using System.Threading.Tasks;
+        using Hangfire;
+        using Microsoft.EntityFrameworkCore;
+
+        public interface IJobService
+        {
+            string Enqueue(Expression<Func<Task>> methodCall);
+            string Enqueue<T>(Expression<Func<T, Task>> methodCall);
+        }
+
+        public sealed class HangfireJobService : IJobService
+        {
+            private readonly IBackgroundJobClient _client;
+            public HangfireJobService(IBackgroundJobClient client) { _client = client; }
+            public string Enqueue(Expression<Func<Task>> methodCall) => BackgroundJob.Enqueue(methodCall);
+            public string Enqueue<T>(Expression<Func<T, Task>> methodCall) => _client.Enqueue(methodCall);
+        }
+
+        public interface ITenantMailer { Task Welcome(string tenant); }
+
+        public class TenantDb : DbContext { }
+
+        public class CreateTenant
+        {
+            private readonly TenantDb _db;
+            private readonly IJobService _jobs;
+            private readonly ITenantMailer _mailer;
+            public CreateTenant(TenantDb db, IJobService jobs, ITenantMailer mailer) { _db = db; _jobs = jobs; _mailer = mailer; }
+
+            public async Task Handle(string tenant)
+            {
+                await using var tx = await _db.Database.BeginTransactionAsync();
+                await _db.SaveChangesAsync();
+                INSIDE
+                await tx.CommitAsync();
+                _jobs.Enqueue(() => _mailer.Welcome(tenant));
+                _jobs.Enqueue<ITenantMailer>(m => m.Welcome(tenant));
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Job_service_enqueues_after_the_commit_are_not_reported() => Verify.VerifyAsync(
+        JobServiceWrapper.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Job_service_enqueues_inside_the_transaction_are_reported() => Verify.VerifyAsync(
+        JobServiceWrapper.Replace("INSIDE", "{|#0:_jobs.Enqueue(() => _mailer.Welcome(tenant))|}; {|#1:_jobs.Enqueue<ITenantMailer>(m => m.Welcome(tenant))|};"),
+        Verify.Diagnostic("JS0001", 0),
+        Verify.Diagnostic("JS0001", 1));
 }
