@@ -6,7 +6,10 @@ namespace JobSafety.Analyzers.Tests.RealWorld;
 /// <summary>
 /// Seventh batch of minimal reproductions (own names, own code) of real-world shapes, from a fifth recall review:
 /// transaction wrappers returned by extension methods, hosted outbox relays over generic contexts, transaction scope
-/// managers with completion queues. Positive and negative twins.
+/// managers with completion queues, MediatR notifications and requests dispatched inside a transaction, bodiless units
+/// of work spelled Begin/StartTransaction/BeginTran (and ORM clients judged by those names), Dapper DbSession units of
+/// work, lazily kept transactions (`??=`), CAP-enlisting transaction handlers, caching/logging/transactional decorators
+/// and job-service wrappers. Positive and negative twins.
 /// </summary>
 public class RealWorldShapeTests7
 {
