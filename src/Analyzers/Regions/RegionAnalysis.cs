@@ -1331,6 +1331,10 @@ internal sealed class RegionAnalysis
                 _siteByOperation[unitOfWork] = AddSite(begun, unitOfWork.Syntax, unitOfWork, null);
                 InheritEnlistment(_siteByOperation[unitOfWork], _oracle.GetTransactionEffect(constructor));
                 break;
+            case IInvocationOperation abp when _symbols.IsAbpTransactionalBegin(abp):
+                // ABP: using var uow = _unitOfWorkManager.Begin(isTransactional: true); ... await uow.CompleteAsync();
+                _siteByOperation[abp] = AddSite(TransactionSiteKind.DbTransaction, abp.Syntax, abp, null);
+                break;
             case IInvocationOperation { TargetMethod.Name: "StartTransaction" } start when _symbols.IsMongoSession(Receiver(start)?.Type):
                 // MongoDB: session.StartTransaction(); the session holds the transaction until it commits or aborts.
                 var started = AddSite(TransactionSiteKind.DbTransaction, start.Syntax, start, null);
@@ -1564,6 +1568,12 @@ internal sealed class RegionAnalysis
         if (_sites.Count == 0)
         {
             return 0;
+        }
+
+        if (name is "Complete" or "CompleteAsync" && invocation.Instance is { } unit && _symbols.IsAbpUnitOfWork(Unwrap(unit).Type))
+        {
+            // ABP: uow.CompleteAsync() saves and commits the unit's transaction.
+            return BoundBits(unit);
         }
 
         if (name is not ("Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "Dispose" or "DisposeAsync"

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace JobSafety.Analyzers.Regions;
 
@@ -20,6 +21,8 @@ internal sealed class TransactionSymbols
         NHibernateInterceptor = compilation.GetTypeByMetadataName("NHibernate.IInterceptor");
         CapPublisher = compilation.GetTypeByMetadataName("DotNetCore.CAP.ICapPublisher");
         MongoSession = compilation.GetTypeByMetadataName("MongoDB.Driver.IClientSessionHandle");
+        AbpUnitOfWorkManager = compilation.GetTypeByMetadataName("Volo.Abp.Uow.IUnitOfWorkManager");
+        AbpUnitOfWork = compilation.GetTypeByMetadataName("Volo.Abp.Uow.IUnitOfWork");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
 
@@ -74,6 +77,89 @@ internal sealed class TransactionSymbols
     /// <summary>MongoDB's session: <c>StartTransaction()</c> opens a transaction on it, Commit/AbortTransaction[Async] or Dispose ends it.</summary>
     public INamedTypeSymbol? MongoSession { get; }
 
+    /// <summary>ABP's unit-of-work manager: <c>Begin(isTransactional: true)</c> opens a database transaction until the unit completes.</summary>
+    public INamedTypeSymbol? AbpUnitOfWorkManager { get; }
+
+    /// <summary>ABP's unit of work: <c>Complete[Async]</c>, <c>Rollback[Async]</c> or <c>Dispose</c> ends its transaction.</summary>
+    public INamedTypeSymbol? AbpUnitOfWork { get; }
+
+    public bool IsAbpUnitOfWork(ITypeSymbol? type) => type is not null && AbpUnitOfWork is not null && IsOrInherits(type, ImmutableArray.Create(AbpUnitOfWork));
+
+    /// <summary>
+    /// <c>_unitOfWorkManager.Begin(requiresNew: true, isTransactional: true)</c> (ABP's extension or the manager's own
+    /// <c>Begin(new AbpUnitOfWorkOptions { IsTransactional = true })</c>). A unit begun without saying it is transactional is
+    /// not (ABP's default), and ABP's implicit units of work (application services, [UnitOfWork]) are not seen at all.
+    /// </summary>
+    public bool IsAbpTransactionalBegin(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
+        if (AbpUnitOfWorkManager is null || method.Name != "Begin" || !IsAbpUnitOfWork(invocation.Type))
+        {
+            return false;
+        }
+
+        var receiver = invocation.Instance?.Type ?? (method.IsExtensionMethod && method.Parameters.Length > 0 ? method.Parameters[0].Type : null);
+        if (receiver is null || !IsOrInherits(receiver, ImmutableArray.Create(AbpUnitOfWorkManager)))
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == "isTransactional" && argument.Value.ConstantValue is { HasValue: true, Value: true })
+            {
+                return true;
+            }
+
+            var value = argument.Value;
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            if (value.Type is { Name: "AbpUnitOfWorkOptions" } && value is not IObjectCreationOperation
+                && value.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax { Initializer: { } written })
+            {
+                // In the flow graph the options object is a capture and its initializer separate statements: read the syntax.
+                foreach (var expression in written.Expressions)
+                {
+                    if (expression is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax
+                        {
+                            Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "IsTransactional" },
+                            Right: Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax literal,
+                        } && literal.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.TrueLiteralExpression))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            if (value is IObjectCreationOperation { Type.Name: "AbpUnitOfWorkOptions" } options)
+            {
+                foreach (var constructorArgument in options.Arguments)
+                {
+                    if (constructorArgument.Parameter?.Name == "isTransactional" && constructorArgument.Value.ConstantValue is { HasValue: true, Value: true })
+                    {
+                        return true;
+                    }
+                }
+
+                if (options.Initializer is { } initializer)
+                {
+                    foreach (var member in initializer.Initializers)
+                    {
+                        if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "IsTransactional" }, Value.ConstantValue: { HasValue: true, Value: true } })
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
     public bool IsMongoSession(ITypeSymbol? type) => type is not null && MongoSession is not null && IsOrInherits(type, ImmutableArray.Create(MongoSession));
 
     public bool IsCapPublisher(ITypeSymbol? type) => type is not null && CapPublisher is not null && IsOrInherits(type, ImmutableArray.Create(CapPublisher));
@@ -89,7 +175,7 @@ internal sealed class TransactionSymbols
     public ImmutableArray<INamedTypeSymbol> ConnectionTypes { get; }
 
     /// <summary>False when the compilation can open no transaction we know: then no flow analysis at all.</summary>
-    public bool IsValid => TransactionScope is not null || !TransactionTypes.IsEmpty || MongoSession is not null;
+    public bool IsValid => TransactionScope is not null || !TransactionTypes.IsEmpty || MongoSession is not null || AbpUnitOfWorkManager is not null;
 
     public static TransactionSymbols Create(Compilation compilation) => new(compilation);
 

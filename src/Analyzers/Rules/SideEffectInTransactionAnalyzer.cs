@@ -497,7 +497,8 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
                     }
 
                     if (_symbols.IsTransactionScope(invocation.Type)
-                        || (method.Name == "StartTransaction" && _symbols.IsMongoSession(Summaries.MethodSummaries.ReceiverType(invocation))))
+                        || (method.Name == "StartTransaction" && _symbols.IsMongoSession(Summaries.MethodSummaries.ReceiverType(invocation)))
+                        || _symbols.IsAbpTransactionalBegin(invocation))
                     {
                         return true;
                     }

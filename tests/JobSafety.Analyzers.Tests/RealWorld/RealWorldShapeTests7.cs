@@ -1397,4 +1397,110 @@ public class RealWorldShapeTests7
         JobServiceWrapper.Replace("INSIDE", "{|#0:_jobs.Enqueue(() => _mailer.Welcome(tenant))|}; {|#1:_jobs.Enqueue<ITenantMailer>(m => m.Welcome(tenant))|};"),
         Verify.Diagnostic("JS0001", 0),
         Verify.Diagnostic("JS0001", 1));
+
+    // ABP's explicit transactional unit of work (stand-in assembly with Volo.Abp.Uow's shapes): `using var uow =
+    // _unitOfWorkManager.Begin(requiresNew: true, isTransactional: true)` (or options with IsTransactional = true) holds a
+    // database transaction until `uow.CompleteAsync()`, a rollback or the using's Dispose. A unit begun without saying it
+    // is transactional is not a transaction (ABP's default), and a catch after RollbackAsync is not in it.
+    private const string AbpLibrary = """
+        using System;
+        using System.Data;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        namespace Volo.Abp.Uow
+        {
+            public class AbpUnitOfWorkOptions
+            {
+                public AbpUnitOfWorkOptions() { }
+                public AbpUnitOfWorkOptions(bool isTransactional = false, IsolationLevel? isolationLevel = null, int? timeout = null) { IsTransactional = isTransactional; }
+                public bool IsTransactional { get; set; }
+            }
+
+            public interface IUnitOfWork : IDisposable
+            {
+                Task CompleteAsync(CancellationToken cancellationToken = default);
+                Task RollbackAsync(CancellationToken cancellationToken = default);
+                Task SaveChangesAsync(CancellationToken cancellationToken = default);
+            }
+
+            public interface IUnitOfWorkManager
+            {
+                IUnitOfWork? Current { get; }
+                IUnitOfWork Begin(AbpUnitOfWorkOptions options, bool requiresNew = false);
+            }
+
+            public static class UnitOfWorkManagerExtensions
+            {
+                public static IUnitOfWork Begin(this IUnitOfWorkManager manager, bool requiresNew = false, bool isTransactional = false, IsolationLevel? isolationLevel = null, int? timeout = null) =>
+                    manager.Begin(new AbpUnitOfWorkOptions(isTransactional, isolationLevel, timeout), requiresNew);
+            }
+        }
+        """;
+
+    private const string AbpService = """
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Volo.Abp.Uow;
+
+        public class PrepaidCards
+        {
+            private readonly IUnitOfWorkManager _unitOfWorkManager;
+            private readonly HttpClient _http;
+            public PrepaidCards(IUnitOfWorkManager unitOfWorkManager, HttpClient http) { _unitOfWorkManager = unitOfWorkManager; _http = http; }
+
+            public async Task Use(Guid card)
+            {
+                using var uow = _unitOfWorkManager.Begin(requiresNew: true, isTransactional: true);
+                try
+                {
+                    USE
+                    await uow.CompleteAsync();
+                }
+                catch
+                {
+                    await uow.RollbackAsync();
+                    await _http.PostAsync("https://alerts.invalid/card-failed/" + card, null);
+                    throw;
+                }
+
+                await _http.PostAsync("https://ledger.invalid/used/" + card, null);
+            }
+
+            public async Task Seed(Guid card)
+            {
+                using (var uow = _unitOfWorkManager.Begin(new AbpUnitOfWorkOptions { IsTransactional = true }, requiresNew: true))
+                {
+                    SEED
+                    await uow.CompleteAsync();
+                }
+
+                await _http.PostAsync("https://ledger.invalid/seeded/" + card, null);
+            }
+
+            public async Task Read(Guid card)
+            {
+                using (var uow = _unitOfWorkManager.Begin(requiresNew: true))
+                {
+                    await _http.GetAsync("https://ledger.invalid/cards/" + card);
+                    await uow.CompleteAsync();
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Http_after_an_abp_unit_completes_or_in_a_non_transactional_unit_is_not_reported() => StandInLibrary.VerifyAsync(
+        AbpLibrary, AbpService.Replace("USE", "").Replace("SEED", ""), null);
+
+    [Fact]
+    public Task Http_inside_an_abp_transactional_unit_is_reported() => StandInLibrary.VerifyAsync(
+        AbpLibrary,
+        AbpService
+            .Replace("USE", "await {|#0:_http.PostAsync(\"https://ledger.invalid/using/\" + card, null)|};")
+            .Replace("SEED", "await {|#1:_http.PostAsync(\"https://ledger.invalid/seeding/\" + card, null)|};"),
+        null,
+        Verify.Diagnostic("JS0003", 0),
+        Verify.Diagnostic("JS0003", 1));
 }
