@@ -1401,7 +1401,8 @@ public class RealWorldShapeTests7
     // ABP's explicit transactional unit of work (stand-in assembly with Volo.Abp.Uow's shapes): `using var uow =
     // _unitOfWorkManager.Begin(requiresNew: true, isTransactional: true)` (or options with IsTransactional = true) holds a
     // database transaction until `uow.CompleteAsync()`, a rollback or the using's Dispose. A unit begun without saying it
-    // is transactional is not a transaction (ABP's default), and a catch after RollbackAsync is not in it.
+    // is transactional is not a transaction (ABP's default), and a catch after RollbackAsync is not in it. A helper that
+    // runs a callback inside such a unit (`SafeExecuteAsync(async () => ...)`) runs the lambda inside the transaction.
     private const string AbpLibrary = """
         using System;
         using System.Data;
@@ -1479,6 +1480,25 @@ public class RealWorldShapeTests7
                 await _http.PostAsync("https://ledger.invalid/seeded/" + card, null);
             }
 
+            public Task Notify(Guid card) => SafeExecuteAsync(async () =>
+            {
+                NOTIFY
+                await Task.CompletedTask;
+            });
+
+            private async Task SafeExecuteAsync(Func<Task> action)
+            {
+                using var uow = _unitOfWorkManager.Begin(requiresNew: true, isTransactional: true);
+                try
+                {
+                    await action();
+                    await uow.CompleteAsync();
+                }
+                catch (Exception)
+                {
+                }
+            }
+
             public async Task Read(Guid card)
             {
                 using (var uow = _unitOfWorkManager.Begin(requiresNew: true))
@@ -1492,15 +1512,17 @@ public class RealWorldShapeTests7
 
     [Fact]
     public Task Http_after_an_abp_unit_completes_or_in_a_non_transactional_unit_is_not_reported() => StandInLibrary.VerifyAsync(
-        AbpLibrary, AbpService.Replace("USE", "").Replace("SEED", ""), null);
+        AbpLibrary, AbpService.Replace("USE", "").Replace("SEED", "").Replace("NOTIFY", ""), null);
 
     [Fact]
     public Task Http_inside_an_abp_transactional_unit_is_reported() => StandInLibrary.VerifyAsync(
         AbpLibrary,
         AbpService
             .Replace("USE", "await {|#0:_http.PostAsync(\"https://ledger.invalid/using/\" + card, null)|};")
-            .Replace("SEED", "await {|#1:_http.PostAsync(\"https://ledger.invalid/seeding/\" + card, null)|};"),
+            .Replace("SEED", "await {|#1:_http.PostAsync(\"https://ledger.invalid/seeding/\" + card, null)|};")
+            .Replace("NOTIFY", "await {|#2:_http.PostAsync(\"https://ledger.invalid/notify/\" + card, null)|};"),
         null,
         Verify.Diagnostic("JS0003", 0),
-        Verify.Diagnostic("JS0003", 1));
+        Verify.Diagnostic("JS0003", 1),
+        Verify.Diagnostic("JS0003", 2));
 }
