@@ -1,5 +1,6 @@
 using JobSafety.Analyzers.Tests.SideEffects;
 using Verify = JobSafety.Analyzers.Tests.Infrastructure.AnalyzerVerifier<JobSafety.Analyzers.Rules.SideEffectInTransactionAnalyzer>;
+using VerifyJobArguments = JobSafety.Analyzers.Tests.Infrastructure.AnalyzerVerifier<JobSafety.Analyzers.Rules.ConnectionBoundJobArgumentAnalyzer>;
 
 namespace JobSafety.Analyzers.Tests.RealWorld;
 
@@ -1525,4 +1526,56 @@ public class RealWorldShapeTests7
         Verify.Diagnostic("JS0003", 0),
         Verify.Diagnostic("JS0003", 1),
         Verify.Diagnostic("JS0003", 2));
+
+    // JS0005 shapes from import and report services: the connection EF holds (`_db.Database.GetDbConnection()`), the open
+    // transaction's DbTransaction (`tx.GetDbTransaction()`) and the context itself handed to a job method are reported; the
+    // connection string, the entity's id and a value read through the context at enqueue time are not.
+    private const string JobArguments = """
+        using System.Data.Common;
+        using System.Threading.Tasks;
+        using Hangfire;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.EntityFrameworkCore.Storage;
+
+        public class ImportDb : DbContext { }
+
+        public class ImportJobs
+        {
+            public Task Load(int id, DbConnection connection) => Task.CompletedTask;
+            public Task Apply(int id, DbTransaction transaction) => Task.CompletedTask;
+            public Task Index(int id, DbContext context) => Task.CompletedTask;
+            public Task Rebuild(int id, string connectionString) => Task.CompletedTask;
+        }
+
+        public class Importer
+        {
+            private readonly ImportDb _db;
+            private readonly IBackgroundJobClient _jobs;
+            public Importer(ImportDb db, IBackgroundJobClient jobs) { _db = db; _jobs = jobs; }
+
+            public async Task Run(int id)
+            {
+                await using var tx = await _db.Database.BeginTransactionAsync();
+                await tx.CommitAsync();
+                _jobs.Enqueue<ImportJobs>(j => j.Rebuild(id, _db.Database.GetConnectionString()!));
+                _jobs.Enqueue<ImportJobs>(j => j.Rebuild(_db.Database.GetCommandTimeout() ?? id, "Host=db"));
+                ARGS
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Connection_strings_ids_and_values_read_at_enqueue_time_are_not_reported() => VerifyJobArguments.VerifyAsync(
+        JobArguments.Replace("ARGS", ""));
+
+    [Fact]
+    public Task Connection_transaction_and_context_job_arguments_are_reported() => VerifyJobArguments.VerifyAsync(
+        JobArguments.Replace("ARGS", """
+            _jobs.Enqueue<ImportJobs>(j => j.Load(id, {|#0:_db.Database.GetDbConnection()|}));
+                            _jobs.Enqueue<ImportJobs>(j => j.Apply(id, {|#1:tx.GetDbTransaction()|}));
+                            _jobs.Enqueue<ImportJobs>(j => j.Index(id, {|#2:_db|}));
+            """),
+        VerifyJobArguments.Diagnostic("JS0005", 0),
+        VerifyJobArguments.Diagnostic("JS0005", 1),
+        VerifyJobArguments.Diagnostic("JS0005", 2));
 }
