@@ -819,22 +819,7 @@ internal sealed class RegionAnalysis
                 continue;
             }
 
-            var lambdaGraph = graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _cancellationToken);
-            foreach (var block in lambdaGraph.Blocks)
-            {
-                foreach (var operation in block.Operations)
-                {
-                    foreach (var node in operation.DescendantsAndSelf())
-                    {
-                        if (node is IInvocationOperation { TargetMethod.Name: "Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "Dispose" or "DisposeAsync" } end
-                            && KeyOf(Receiver(end)) is { } key
-                            && _bound.TryGetValue(key, out var bits))
-                        {
-                            mask |= bits;
-                        }
-                    }
-                }
-            }
+            mask |= EndsIn(graph.GetAnonymousFunctionControlFlowGraphInScope(lambda, _cancellationToken));
         }
 
         _delegateEnds[invocation] = mask;
@@ -853,27 +838,31 @@ internal sealed class RegionAnalysis
             return cached;
         }
 
+        var mask = _localFunctionGraphs.TryGetValue(key, out var graph) ? EndsIn(graph) : 0UL;
+        _localFunctionEnds[key] = mask;
+        return mask;
+    }
+
+    /// <summary>The transactions of this method that a nested graph (a lambda's, a local function's) commits, rolls back or disposes.</summary>
+    private ulong EndsIn(ControlFlowGraph graph)
+    {
         ulong mask = 0;
-        if (_localFunctionGraphs.TryGetValue(key, out var graph))
+        foreach (var block in graph.Blocks)
         {
-            foreach (var block in graph.Blocks)
+            foreach (var operation in block.Operations)
             {
-                foreach (var operation in block.Operations)
+                foreach (var node in operation.DescendantsAndSelf())
                 {
-                    foreach (var node in operation.DescendantsAndSelf())
+                    if (node is IInvocationOperation { TargetMethod.Name: "Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "Dispose" or "DisposeAsync" } end
+                        && KeyOf(Receiver(end)) is { } key
+                        && _bound.TryGetValue(key, out var bits))
                     {
-                        if (node is IInvocationOperation { TargetMethod.Name: "Commit" or "CommitAsync" or "Rollback" or "RollbackAsync" or "Dispose" or "DisposeAsync" } end
-                            && KeyOf(Receiver(end)) is { } receiver
-                            && _bound.TryGetValue(receiver, out var bits))
-                        {
-                            mask |= bits;
-                        }
+                        mask |= bits;
                     }
                 }
             }
         }
 
-        _localFunctionEnds[key] = mask;
         return mask;
     }
 

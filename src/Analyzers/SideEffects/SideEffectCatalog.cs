@@ -173,48 +173,26 @@ internal sealed class SideEffectCatalog
     }
 
     /// <summary>MassTransit's <c>ConsumeContext</c> (or <c>ConsumeContext&lt;T&gt;</c>, or a type implementing it): a consumer's context.</summary>
-    private static bool IsMassTransitConsumeContext(ITypeSymbol? type)
-    {
-        if (type is null)
-        {
-            return false;
-        }
-
-        if (IsConsumeContext(type))
-        {
-            return true;
-        }
-
-        foreach (var implemented in type.AllInterfaces)
-        {
-            if (IsConsumeContext(implemented))
-            {
-                return true;
-            }
-        }
-
-        return false;
-
-        static bool IsConsumeContext(ITypeSymbol candidate) =>
-            candidate is { Name: "ConsumeContext", ContainingNamespace: { Name: "MassTransit", ContainingNamespace.IsGlobalNamespace: true } };
-    }
+    private static bool IsMassTransitConsumeContext(ITypeSymbol? type) => IsOrImplementsMassTransitType(type, "ConsumeContext");
 
     /// <summary>MassTransit's <c>IBus</c> (or a type implementing it): its publishes and sends bypass the bus outbox.</summary>
-    private static bool IsMassTransitBus(ITypeSymbol? type)
+    private static bool IsMassTransitBus(ITypeSymbol? type) => IsOrImplementsMassTransitType(type, "IBus");
+
+    private static bool IsOrImplementsMassTransitType(ITypeSymbol? type, string name)
     {
         if (type is null)
         {
             return false;
         }
 
-        if (IsBus(type))
+        if (Is(type, name))
         {
             return true;
         }
 
         foreach (var implemented in type.AllInterfaces)
         {
-            if (IsBus(implemented))
+            if (Is(implemented, name))
             {
                 return true;
             }
@@ -222,8 +200,8 @@ internal sealed class SideEffectCatalog
 
         return false;
 
-        static bool IsBus(ITypeSymbol candidate) =>
-            candidate is { Name: "IBus", ContainingNamespace: { Name: "MassTransit", ContainingNamespace.IsGlobalNamespace: true } };
+        static bool Is(ITypeSymbol candidate, string name) =>
+            candidate.Name == name && candidate.ContainingNamespace is { Name: "MassTransit", ContainingNamespace.IsGlobalNamespace: true };
     }
 
     /// <summary>True when the method is listed in <c>jobsafety.transactional_apis</c> (or overrides/implements one).</summary>
