@@ -3,7 +3,8 @@ namespace JobSafety.Analyzers.SideEffects;
 /// <summary>
 /// One row of the default catalog: the methods of a library type (and of every type that derives
 /// from it or implements it, and the library's extension methods whose <c>this</c> parameter is of
-/// that type) that perform a side effect. A method name ending in '*' is a prefix.
+/// that type) that perform a side effect. A method name ending in '*' is a prefix; a name starting with '!' is
+/// excluded even when another pattern of the row matches it.
 /// </summary>
 internal sealed class CatalogEntry
 {
@@ -27,6 +28,19 @@ internal sealed class CatalogEntry
     {
         foreach (var m in Methods)
         {
+            if (m.Length == name.Length + 1 && m[0] == '!' && string.CompareOrdinal(m, 1, name, 0, name.Length) == 0)
+            {
+                return false;
+            }
+        }
+
+        foreach (var m in Methods)
+        {
+            if (m.Length > 0 && m[0] == '!')
+            {
+                continue;
+            }
+
             if (m == "*")
             {
                 return true;
@@ -151,6 +165,14 @@ internal static class SideEffectCatalogData
         new("Flurl.Http.MultipartExtensions", SideEffectCategory.Http, Http, "PostMultipartAsync"),
         new("Flurl.Http.IFlurlRequest", SideEffectCategory.Http, Http, "SendAsync"),
         new("Flurl.Http.IFlurlClient", SideEffectCategory.Http, Http, "SendAsync"),
+        // Stripe.net: every method of a Stripe service (ChargeService, PaymentIntentService, RefundService, ... derive from
+        // Stripe.Service in current versions, from Service<TEntity> in older ones) is one request to Stripe's API, including the lazy
+        // ListAutoPaging*/SearchAutoPaging* enumerables (reported at the call: they are enumerated where they are made).
+        // OAuthTokenService.AuthorizeUrl only builds a URL. Options types and RequestOptions are not services.
+        new("Stripe.Service", SideEffectCategory.Http, Http, "!AuthorizeUrl", "*"),
+        new("Stripe.Service`1", SideEffectCategory.Http, Http, "!AuthorizeUrl", "*"),
+        new("Stripe.IStripeClient", SideEffectCategory.Http, Http, "Request", "RequestAsync", "RequestStreamingAsync"),
+        new("Stripe.StripeClient", SideEffectCategory.Http, Http, "RawRequest", "RawRequestAsync"),
 
         // ---- other: cache and Redis writes ----
         new("StackExchange.Redis.IDatabaseAsync", SideEffectCategory.Other, "writes to Redis", RedisWrites),

@@ -6,7 +6,7 @@ namespace JobSafety.Analyzers.Tests.Infrastructure;
 /// <summary>
 /// The references test sources compile against: the .NET reference pack of the SDK on this machine
 /// (no download at test time) and the real library assemblies (Hangfire.Core, Npgsql, EF Core, MailKit,
-/// MassTransit, Refit, Flurl.Http...) that this test project references, so every symbol is the real one.
+/// MassTransit, Refit, Flurl.Http, Stripe.net, AWSSDK.S3...) that this test project references, so every symbol is the real one.
 /// </summary>
 public static class TestReferences
 {
@@ -20,6 +20,7 @@ public static class TestReferences
         "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Extensions.Primitives", "Microsoft.Extensions.Options",
         "Microsoft.Extensions.DependencyInjection.Abstractions",
         "Refit", "Microsoft.Extensions.Caching.Hybrid", "Flurl.Http", "Flurl",
+        "Stripe.net", "AWSSDK.S3",
     };
 
     public static ImmutableArray<MetadataReference> All { get; } = JobSafety.Testing.ReferencePack.Load(LibraryAssemblies, "JobSafety.Analyzers.Tests.csproj");
