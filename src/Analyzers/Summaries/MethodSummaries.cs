@@ -748,7 +748,7 @@ internal sealed class MethodSummaries : IDelegateOracle
         var body = ResolveBody(method);
         if (body is null)
         {
-            return BodilessEffect(method);
+            return ImplementedEffect(method) ?? BodilessEffect(method);
         }
 
         if (_transactionEffects.TryGetValue(body, out var cached))
@@ -782,7 +782,38 @@ internal sealed class MethodSummaries : IDelegateOracle
         "System", "Microsoft", "Confluent", "StackExchange", "RabbitMQ", "MongoDB", "NHibernate", "Npgsql", "MySqlConnector", "MySql",
         "Oracle", "Hangfire", "Quartz", "MassTransit", "NServiceBus", "Wolverine", "DotNetCore", "Marten", "Raven", "Azure", "Amazon",
         "Google", "LiteDB", "Dapper", "Rebus", "Paramore", "Volo", "Abp", "Savorboard",
+
+        // Brokers, data grids and actor runtimes whose "transactions" are not a database's (Hazelcast's transaction context,
+        // Orleans/Akka state, other Kafka/Pulsar/NATS clients, IBM MQ's Begin/Commit/Backout, Apache NMS sessions).
+        "Hazelcast", "Orleans", "Akka", "Kafka", "KafkaFlow", "DotPulsar", "Pulsar", "NATS", "EasyNetQ", "IBM", "Apache",
     };
+
+    /// <summary>
+    /// A call through an interface that the compilation implements more than once (no single body to follow): judged by those
+    /// bodies, never by the names. The first implementation that leaves a transaction open (or ends one it holds) gives the
+    /// effect; when none does (an undo stack's <c>BeginTransaction(name)</c>/<c>CommitTransaction()</c>, an in-memory batch's
+    /// <c>Begin()</c>/<c>Commit()</c>/<c>Rollback()</c>), the call does nothing to the caller's transactions. Null when the
+    /// compilation has no implementation (the names decide, <see cref="BodilessEffect"/>).
+    /// </summary>
+    private TransactionEffect? ImplementedEffect(IMethodSymbol method)
+    {
+        var implementations = _implementations.Value.SourceImplementations(method);
+        if (implementations.IsEmpty)
+        {
+            return null;
+        }
+
+        foreach (var implementation in implementations)
+        {
+            var effect = GetTransactionEffect(implementation);
+            if (!effect.IsNone)
+            {
+                return effect;
+            }
+        }
+
+        return TransactionEffect.None;
+    }
 
     /// <summary>
     /// A unit of work whose implementation the compilation does not contain (an interface of the application layer implemented
