@@ -1335,7 +1335,8 @@ internal sealed class RegionAnalysis
 
                 break;
             case IInvocationOperation factory when _symbols.IsTransactionScope(factory.Type)
-                && (!IsSource(factory.TargetMethod) || factory.TargetMethod.MethodKind == MethodKind.DelegateInvoke):
+                && (!IsSource(factory.TargetMethod) || factory.TargetMethod.MethodKind == MethodKind.DelegateInvoke)
+                && !SuppressingScopeDelegates.IsSuppressing(factory):
                 // A library factory or a delegate handing out a TransactionScope (a source factory is judged by its body below).
                 _siteByOperation[factory] = AddSite(TransactionSiteKind.Scope, factory.Syntax, factory, null);
                 break;
@@ -1473,6 +1474,12 @@ internal sealed class RegionAnalysis
     /// </summary>
     private bool IsSuppressedFactoryCall(IOperation value)
     {
+        if (value is IInvocationOperation suppressing && _symbols.IsTransactionScope(suppressing.Type)
+            && SuppressingScopeDelegates.IsSuppressing(suppressing))
+        {
+            return true; // OutsideTransactions() of a `() => new TransactionScope(Suppress)` field
+        }
+
         if (value is not IInvocationOperation invocation
             || invocation.TargetMethod.MethodKind is MethodKind.LocalFunction or MethodKind.DelegateInvoke or MethodKind.AnonymousFunction
             || !_symbols.IsTransactionScope(invocation.Type) || !IsSource(invocation.TargetMethod))

@@ -987,7 +987,8 @@ internal sealed class MethodSummaries : IDelegateOracle
                     startsOwn = true;
                     break;
                 case IInvocationOperation scopeFactory when _symbols.IsTransactionScope(scopeFactory.Type)
-                    && (!SideEffectCatalog.IsInSource(scopeFactory.TargetMethod) || scopeFactory.TargetMethod.MethodKind == MethodKind.DelegateInvoke):
+                    && (!SideEffectCatalog.IsInSource(scopeFactory.TargetMethod) || scopeFactory.TargetMethod.MethodKind == MethodKind.DelegateInvoke)
+                    && !SuppressingScopeDelegates.IsSuppressing(scopeFactory):
                     // A scope handed out by a library factory or a delegate (`_inner = createScope();`), as the region
                     // analysis opens it; whether it is left open for the caller is decided below.
                     startsOwn = true;

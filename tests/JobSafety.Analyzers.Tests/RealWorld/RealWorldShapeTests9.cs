@@ -315,4 +315,47 @@ public class RealWorldShapeTests9
     public Task Retrying_decorator_over_the_single_real_gateway_is_reported() => Verify.VerifyAsync(
         Gateways.Replace("SANDBOX", "").Replace("CHARGE", "{|#0:_gateway.Charge(orderId)|}"),
         Verify.Diagnostic("JS0003"));
+
+    // ---- A TransactionScope handed out by a delegate: a factory field that creates suppressing scopes (a "no ambient
+    // transaction here" helper around calls to other services) opens nothing; the same field creating a required scope does. ----
+    private const string ScopeDelegates = """
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using System.Transactions;
+
+        public class RateRefresher
+        {
+            private static readonly Func<TransactionScope> OutsideTransactions =
+                () => new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
+            private readonly Func<TransactionScope> _newTransaction =
+                () => new TransactionScope(TransactionScopeOption.Required, TransactionScopeAsyncFlowOption.Enabled);
+            private readonly HttpClient _http;
+            public RateRefresher(HttpClient http) { _http = http; }
+
+            public async Task Refresh()
+            {
+                using (var quiet = OutsideTransactions())
+                {
+                    await _http.GetAsync("https://rates.invalid/today");
+                    quiet.Complete();
+                }
+
+                using (var scope = _newTransaction())
+                {
+                    INSIDE
+                    scope.Complete();
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Delegate_handing_out_suppressing_scopes_opens_no_region() => Verify.VerifyAsync(
+        ScopeDelegates.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Delegate_handing_out_required_scopes_opens_a_region() => Verify.VerifyAsync(
+        ScopeDelegates.Replace("INSIDE", """await {|#0:_http.GetAsync("https://rates.invalid/tomorrow")|};"""),
+        Verify.Diagnostic("JS0003"));
 }
