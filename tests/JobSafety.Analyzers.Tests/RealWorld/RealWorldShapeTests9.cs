@@ -358,4 +358,107 @@ public class RealWorldShapeTests9
     public Task Delegate_handing_out_required_scopes_opens_a_region() => Verify.VerifyAsync(
         ScopeDelegates.Replace("INSIDE", """await {|#0:_http.GetAsync("https://rates.invalid/tomorrow")|};"""),
         Verify.Diagnostic("JS0003"));
+
+    // ---- MediatR notifications inside a transaction whose handlers defer their work (a background work queue over a
+    // Channel, as in the hosted-service samples) or only write an outbox row to the same context: nothing runs outside the
+    // database before the commit. Twin: a handler of the base notification interface that calls a webhook runs for every
+    // notification, inside the transaction. ----
+    private const string MediatRStandIn = """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        namespace MediatR
+        {
+            public interface INotification { }
+            public interface INotificationHandler<in TNotification> where TNotification : INotification
+            {
+                Task Handle(TNotification notification, CancellationToken cancellationToken);
+            }
+            public interface IPublisher
+            {
+                Task Publish<TNotification>(TNotification notification, CancellationToken cancellationToken = default) where TNotification : INotification;
+            }
+        }
+        """;
+
+    private const string DeferringHandlers = """
+        using System;
+        using System.Net.Http;
+        using System.Net.Mail;
+        using System.Threading;
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+        using MediatR;
+        using Microsoft.EntityFrameworkCore;
+
+        public interface IParcelEvent : INotification { int ParcelId { get; } }
+        public sealed record ParcelShipped(int ParcelId) : IParcelEvent;
+
+        public sealed class OutboxRow { public int Id { get; set; } public string Body { get; set; } = ""; }
+        public class DepotDb : DbContext { public DbSet<OutboxRow> Outbox => Set<OutboxRow>(); }
+
+        public sealed class WorkQueue
+        {
+            private readonly Channel<Func<CancellationToken, Task>> _items = Channel.CreateUnbounded<Func<CancellationToken, Task>>();
+            public ValueTask Queue(Func<CancellationToken, Task> item) => _items.Writer.WriteAsync(item);
+            public ValueTask<Func<CancellationToken, Task>> Next(CancellationToken ct) => _items.Reader.ReadAsync(ct);
+        }
+
+        public sealed class ShippedMailer : INotificationHandler<ParcelShipped>
+        {
+            private readonly WorkQueue _queue;
+            private readonly SmtpClient _smtp;
+            public ShippedMailer(WorkQueue queue, SmtpClient smtp) { _queue = queue; _smtp = smtp; }
+            public async Task Handle(ParcelShipped notification, CancellationToken cancellationToken) =>
+                await _queue.Queue(ct => _smtp.SendMailAsync("depot@parcels.invalid", "client@parcels.invalid", "Shipped", notification.ParcelId.ToString(), ct));
+        }
+
+        public sealed class ShippedOutbox : INotificationHandler<ParcelShipped>
+        {
+            private readonly DepotDb _db;
+            public ShippedOutbox(DepotDb db) { _db = db; }
+            public Task Handle(ParcelShipped notification, CancellationToken cancellationToken)
+            {
+                _db.Outbox.Add(new OutboxRow { Body = "shipped:" + notification.ParcelId });
+                return Task.CompletedTask;
+            }
+        }
+
+        BASE_HANDLER
+
+        public class Depot
+        {
+            private readonly DepotDb _db;
+            private readonly IPublisher _publisher;
+            public Depot(DepotDb db, IPublisher publisher) { _db = db; _publisher = publisher; }
+
+            public async Task Ship(int id, CancellationToken ct)
+            {
+                await using var tx = await _db.Database.BeginTransactionAsync(ct);
+                await PUBLISH;
+                await _db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+        }
+        """;
+
+    private const string BaseWebhook = """
+        public sealed class ParcelWebhook : INotificationHandler<IParcelEvent>
+        {
+            private readonly HttpClient _http;
+            public ParcelWebhook(HttpClient http) { _http = http; }
+            public Task Handle(IParcelEvent notification, CancellationToken cancellationToken) =>
+                _http.PostAsync("https://hooks.parcels.invalid/" + notification.ParcelId, null, cancellationToken);
+        }
+        """;
+
+    [Fact]
+    public Task Mediator_handlers_that_queue_their_work_or_write_an_outbox_row_are_not_reported() => StandInLibrary.VerifyAsync(
+        MediatRStandIn, DeferringHandlers.Replace("BASE_HANDLER", "").Replace("PUBLISH", "_publisher.Publish(new ParcelShipped(id), ct)"), null);
+
+    [Fact]
+    public Task Mediator_handler_of_the_base_notification_interface_is_reported() => StandInLibrary.VerifyAsync(
+        MediatRStandIn,
+        DeferringHandlers.Replace("BASE_HANDLER", BaseWebhook).Replace("PUBLISH", "{|#0:_publisher.Publish(new ParcelShipped(id), ct)|}"),
+        null, Verify.Diagnostic("JS0003"));
 }
