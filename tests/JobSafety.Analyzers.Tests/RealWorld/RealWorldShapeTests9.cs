@@ -461,4 +461,167 @@ public class RealWorldShapeTests9
         MediatRStandIn,
         DeferringHandlers.Replace("BASE_HANDLER", BaseWebhook).Replace("PUBLISH", "{|#0:_publisher.Publish(new ParcelShipped(id), ct)|}"),
         null, Verify.Diagnostic("JS0003"));
+
+    // ---- CAD documents' transactions (a drawing database's StartTransaction() handing out a transaction with Commit()
+    // and Abort(), a model document's Transaction with Start()/Commit()/RollBack()) are not database transactions and
+    // open nothing; an event store's StartTransactionAsync(stream) handing out a transaction with CommitAsync()/Rollback()
+    // is a database's (the events are not visible before the commit) and opens a region. ----
+    private const string DocumentsAndEventStore = """
+        using System;
+        using System.Threading.Tasks;
+
+        namespace Autodesk.AutoCAD.DatabaseServices
+        {
+            public class Transaction : IDisposable
+            {
+                public void Commit() { }
+                public void Abort() { }
+                public void Dispose() { }
+            }
+            public class TransactionManager { public Transaction StartTransaction() => new(); }
+            public class Database { public TransactionManager TransactionManager { get; } = new(); }
+        }
+
+        namespace Autodesk.Revit.DB
+        {
+            public class Document { }
+            public class Transaction : IDisposable
+            {
+                public Transaction(Document document, string name) { }
+                public int Start() => 0;
+                public int Commit() => 0;
+                public int RollBack() => 0;
+                public void Dispose() { }
+            }
+        }
+
+        namespace EventStore.ClientAPI
+        {
+            public class EventStoreTransaction : IDisposable
+            {
+                public Task WriteAsync(params object[] events) => Task.CompletedTask;
+                public Task CommitAsync() => Task.CompletedTask;
+                public void Rollback() { }
+                public void Dispose() { }
+            }
+            public interface IEventStoreConnection
+            {
+                Task<EventStoreTransaction> StartTransactionAsync(string stream, long expectedVersion);
+            }
+        }
+        """;
+
+    private const string DocumentsUser = """
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using EventStore.ClientAPI;
+        using Cad = Autodesk.AutoCAD.DatabaseServices;
+        using Model = Autodesk.Revit.DB;
+
+        public class DrawingSync
+        {
+            private readonly HttpClient _http;
+            private readonly IEventStoreConnection _events;
+            public DrawingSync(HttpClient http, IEventStoreConnection events) { _http = http; _events = events; }
+
+            public async Task Upload(Cad.Database drawing, Model.Document model)
+            {
+                using (var tr = drawing.TransactionManager.StartTransaction())
+                {
+                    await _http.PostAsync("https://plans.invalid/drawing", null);
+                    tr.Commit();
+                }
+
+                using (var t = new Model.Transaction(model, "sync"))
+                {
+                    t.Start();
+                    await _http.PostAsync("https://plans.invalid/model", null);
+                    t.Commit();
+                }
+            }
+
+            public async Task Append(string stream)
+            {
+                using var tx = await _events.StartTransactionAsync(stream, -2);
+                await tx.WriteAsync(new object());
+                INSIDE
+                await tx.CommitAsync();
+                await _http.PostAsync("https://plans.invalid/appended", null);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Cad_document_transactions_open_no_region() => StandInLibrary.VerifyAsync(
+        DocumentsAndEventStore, DocumentsUser.Replace("INSIDE", ""), null);
+
+    [Fact]
+    public Task Event_store_transaction_opens_a_region() => StandInLibrary.VerifyAsync(
+        DocumentsAndEventStore,
+        DocumentsUser.Replace("INSIDE", """await {|#0:_http.PostAsync("https://plans.invalid/appending", null)|};"""),
+        null, Verify.Diagnostic("JS0003"));
+
+    // ---- A command helper that stores the caller's transaction on the command it creates (cmd.Transaction = tx) begins
+    // nothing: after the caller commits, nothing is open. A session helper that begins a transaction and stores it on the
+    // session it was given leaves it open for its caller until the session's transaction is committed. ----
+    private const string CommandHelpers = """
+        using System.Data.Common;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Npgsql;
+
+        public sealed class DbSessionHolder
+        {
+            public DbConnection Connection { get; init; } = null!;
+            public DbTransaction? Transaction { get; set; }
+        }
+
+        public static class Sql
+        {
+            public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string text)
+            {
+                var command = connection.CreateCommand();
+                command.CommandText = text;
+                command.Transaction = transaction;
+                return command;
+            }
+
+            public static void Begin(DbSessionHolder session) => session.Transaction = session.Connection.BeginTransaction();
+        }
+
+        public class Importer
+        {
+            private readonly HttpClient _http;
+            public Importer(HttpClient http) { _http = http; }
+
+            public async Task Import(NpgsqlConnection connection)
+            {
+                await using (var tx = await connection.BeginTransactionAsync())
+                {
+                    await Sql.Command(connection, tx, "insert into imports default values").ExecuteNonQueryAsync();
+                    await tx.CommitAsync();
+                }
+
+                await Sql.Command(connection, null, "vacuum imports").ExecuteNonQueryAsync();
+                await _http.GetAsync("https://imports.invalid/done");
+            }
+
+            public async Task Sync(DbSessionHolder session)
+            {
+                Sql.Begin(session);
+                INSIDE
+                session.Transaction!.Commit();
+                await _http.GetAsync("https://imports.invalid/synced");
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Command_helper_storing_the_caller_s_transaction_opens_nothing() => Verify.VerifyAsync(
+        CommandHelpers.Replace("INSIDE", ""));
+
+    [Fact]
+    public Task Session_helper_storing_the_transaction_it_begins_opens_a_region() => Verify.VerifyAsync(
+        CommandHelpers.Replace("INSIDE", """await {|#0:_http.GetAsync("https://imports.invalid/syncing")|};"""),
+        Verify.Diagnostic("JS0003"));
 }
