@@ -748,7 +748,9 @@ internal sealed class MethodSummaries : IDelegateOracle
         var body = ResolveBody(method);
         if (body is null)
         {
-            return ImplementedEffect(method) ?? BodilessEffect(method);
+            // The names are a guess for code the compilation does not have: when it has implementations, they decide.
+            var byName = BodilessEffect(method);
+            return byName.IsNone ? byName : ImplementedEffect(method) ?? byName;
         }
 
         if (_transactionEffects.TryGetValue(body, out var cached))
@@ -789,8 +791,8 @@ internal sealed class MethodSummaries : IDelegateOracle
     };
 
     /// <summary>
-    /// A call through an interface that the compilation implements more than once (no single body to follow): judged by those
-    /// bodies, never by the names. The first implementation that leaves a transaction open (or ends one it holds) gives the
+    /// A call through an interface that the compilation implements more than once (no single body to follow), which the names
+    /// would judge a unit of work's begin or end: judged by those bodies instead. The first implementation that leaves a transaction open (or ends one it holds) gives the
     /// effect; when none does (an undo stack's <c>BeginTransaction(name)</c>/<c>CommitTransaction()</c>, an in-memory batch's
     /// <c>Begin()</c>/<c>Commit()</c>/<c>Rollback()</c>), the call does nothing to the caller's transactions. Null when the
     /// compilation has no implementation (the names decide, <see cref="BodilessEffect"/>).
