@@ -130,7 +130,9 @@ public sealed class RunAfterCommitCodeFixProvider : CodeFixProvider
             return null;
         }
 
-        if (!CanMoveIntoLambda(flagged, model))
+        if (!CanMoveIntoLambda(flagged, model)
+            || ReadsVariableChangedLater(flagged, model, cancellationToken)
+            || ReadsResourceDisposedBeforeCommit(flagged, diagnostic, model, cancellationToken))
         {
             return null;
         }
@@ -188,6 +190,124 @@ public sealed class RunAfterCommitCodeFixProvider : CodeFixProvider
         }
 
         return !flow.WrittenInside.Any(s => flow.ReadOutside.Contains(s) || flow.WrittenOutside.Contains(s));
+    }
+
+    /// <summary>
+    /// Whether the call reads a local or parameter that is assigned after the statement, or anywhere in a loop around
+    /// it that the variable outlives (a <c>for</c> counter): the deferred call would run with the value at the commit.
+    /// </summary>
+    private static bool ReadsVariableChangedLater(FlaggedStatement flagged, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var flow = model.AnalyzeDataFlow(flagged.Expression);
+        if (flow is null || !flow.Succeeded)
+        {
+            return true;
+        }
+
+        var variables = flow.ReadInside.Where(s => s is ILocalSymbol || s is IParameterSymbol { IsThis: false }).ToList();
+        if (variables.Count == 0)
+        {
+            return false;
+        }
+
+        var statement = flagged.Statement;
+        SyntaxNode scope = statement.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member and not GlobalStatementSyntax
+            ? member
+            : statement.SyntaxTree.GetRoot(cancellationToken);
+        var names = new HashSet<string>(variables.Select(v => v.Name));
+        foreach (var identifier in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (!names.Contains(identifier.Identifier.ValueText) || statement.Span.Contains(identifier.Span) || !IsWritten(identifier)
+                || model.GetSymbolInfo(identifier, cancellationToken).Symbol is not { } symbol
+                || !variables.Any(v => SymbolEqualityComparer.Default.Equals(v, symbol)))
+            {
+                continue;
+            }
+
+            if (identifier.SpanStart >= statement.Span.End)
+            {
+                return true;
+            }
+
+            var declaration = symbol.DeclaringSyntaxReferences.FirstOrDefault()?.Span;
+            foreach (var loop in statement.Ancestors().Where(IsLoop))
+            {
+                var body = LoopBody(loop);
+                if (loop.Span.Contains(identifier.Span) && (declaration is null || body is null || !body.Span.Contains(declaration.Value)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the call reads the resource of a <c>using</c> (statement or declaration) whose scope does not hold the
+    /// transaction's start: the resource is disposed inside the transaction, before the deferred call runs.
+    /// </summary>
+    private static bool ReadsResourceDisposedBeforeCommit(FlaggedStatement flagged, Diagnostic diagnostic, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var flow = model.AnalyzeDataFlow(flagged.Expression);
+        if (flow is null || !flow.Succeeded)
+        {
+            return true;
+        }
+
+        var start = diagnostic.AdditionalLocations.FirstOrDefault(l => l.SourceTree == flagged.Statement.SyntaxTree)?.SourceSpan;
+        foreach (var local in flow.ReadInside.OfType<ILocalSymbol>())
+        {
+            var declarator = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+            var scope = declarator?.Parent?.Parent switch
+            {
+                UsingStatementSyntax statement => statement,
+                LocalDeclarationStatementSyntax declaration when declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) => declaration.Parent,
+                _ => null,
+            };
+            if (scope is not null && (start is null || !scope.Span.Contains(start.Value)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsLoop(SyntaxNode node) =>
+        node is ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax;
+
+    private static StatementSyntax? LoopBody(SyntaxNode loop) => loop switch
+    {
+        ForStatementSyntax f => f.Statement,
+        CommonForEachStatementSyntax f => f.Statement,
+        WhileStatementSyntax w => w.Statement,
+        DoStatementSyntax d => d.Statement,
+        _ => null,
+    };
+
+    /// <summary>An assignment target, <c>++</c>/<c>--</c> operand, <c>ref</c>/<c>out</c> argument or deconstruction target.</summary>
+    private static bool IsWritten(ExpressionSyntax identifier)
+    {
+        SyntaxNode node = identifier;
+        while (node.Parent is ParenthesizedExpressionSyntax)
+        {
+            node = node.Parent;
+        }
+
+        switch (node.Parent)
+        {
+            case AssignmentExpressionSyntax assignment when assignment.Left == node:
+            case PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression):
+            case PostfixUnaryExpressionSyntax postfix when postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression):
+                return true;
+            case ArgumentSyntax argument when argument.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) || argument.RefKindKeyword.IsKind(SyntaxKind.OutKeyword):
+                return true;
+            case ArgumentSyntax { Parent: TupleExpressionSyntax tuple }:
+                return IsWritten(tuple);
+            default:
+                return false;
+        }
     }
 
     private static OverloadShape? SyncOverload(INamedTypeSymbol type) =>

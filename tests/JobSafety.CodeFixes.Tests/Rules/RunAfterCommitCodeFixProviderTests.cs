@@ -471,4 +471,181 @@ public class RunAfterCommitCodeFixProviderTests
             }
         }
         """, new[] { Verify.Diagnostic("JS0002") });
+
+    [Fact]
+    public Task Not_offered_when_a_read_variable_changes_before_the_commit() => Verify.VerifyNoFixAsync("""
+        using Hangfire;
+        using Npgsql;
+
+        public class Digest
+        {
+            public void ForCounter(NpgsqlConnection conn, int[] ids)
+            {
+                using var tx = conn.BeginTransaction();
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    {|#0:BackgroundJob.Enqueue(() => Send(ids[i]))|};
+                }
+
+                tx.Commit();
+            }
+
+            public void Reassigned(NpgsqlConnection conn, int id)
+            {
+                using var tx = conn.BeginTransaction();
+                var target = id;
+                {|#1:BackgroundJob.Enqueue(() => Send(target))|};
+                target = -1;
+                tx.Commit();
+            }
+
+            public void Accumulated(NpgsqlConnection conn, int[] ids)
+            {
+                using var tx = conn.BeginTransaction();
+                var total = 0;
+                foreach (var id in ids)
+                {
+                    total += id;
+                    {|#2:BackgroundJob.Enqueue(() => Send(total))|};
+                }
+
+                tx.Commit();
+            }
+
+            public static void Send(int id) { }
+        }
+        """, new[] { Verify.Diagnostic("JS0001", 0), Verify.Diagnostic("JS0001", 1), Verify.Diagnostic("JS0001", 2) });
+
+    [Fact]
+    public Task Offered_for_loop_variables_fresh_in_each_iteration_and_values_set_before() => Verify.VerifyFixAsync("""
+        using System.Collections.Generic;
+        using Hangfire;
+        using Npgsql;
+
+        public class Digest
+        {
+            public void Each(NpgsqlConnection conn, List<int> ids, Queue<int> queue)
+            {
+                using var tx = conn.BeginTransaction();
+                foreach (var id in ids)
+                {
+                    {|#0:BackgroundJob.Enqueue(() => Send(id))|};
+                }
+
+                while (queue.Count > 0)
+                {
+                    var next = queue.Dequeue();
+                    {|#1:BackgroundJob.Enqueue(() => Send(next))|};
+                }
+
+                var last = 0;
+                last = ids.Count;
+                {|#2:BackgroundJob.Enqueue(() => Send(last))|};
+                tx.Commit();
+            }
+
+            public static void Send(int id) { }
+        }
+        """, """
+        using System.Collections.Generic;
+        using Hangfire;
+        using JobSafety;
+        using Npgsql;
+
+        public class Digest
+        {
+            public void Each(NpgsqlConnection conn, List<int> ids, Queue<int> queue)
+            {
+                using var tx = conn.BeginTransaction();
+                foreach (var id in ids)
+                {
+                    TransactionEvents.AfterCommit(() => BackgroundJob.Enqueue(() => Send(id)));
+                }
+
+                while (queue.Count > 0)
+                {
+                    var next = queue.Dequeue();
+                    TransactionEvents.AfterCommit(() => BackgroundJob.Enqueue(() => Send(next)));
+                }
+
+                var last = 0;
+                last = ids.Count;
+                TransactionEvents.AfterCommit(() => BackgroundJob.Enqueue(() => Send(last)));
+                tx.Commit();
+            }
+
+            public static void Send(int id) { }
+        }
+        """, new[] { Verify.Diagnostic("JS0001", 0), Verify.Diagnostic("JS0001", 1), Verify.Diagnostic("JS0001", 2) });
+
+    [Fact]
+    public Task Not_offered_when_the_call_reads_a_using_resource_disposed_inside_the_transaction() => Verify.VerifyNoFixAsync("""
+        using System.Transactions;
+        using MailKit.Net.Smtp;
+        using MimeKit;
+        using Npgsql;
+
+        public class Mailer
+        {
+            public void Send(NpgsqlConnection conn, MimeMessage message)
+            {
+                using var tx = conn.BeginTransaction();
+                using (var client = new SmtpClient())
+                {
+                    client.Connect("smtp.example.org", 587);
+                    {|#0:client.Send(message)|};
+                }
+
+                tx.Commit();
+            }
+
+            public void InScope(MimeMessage message)
+            {
+                using (var scope = new TransactionScope())
+                {
+                    {
+                        using var client = new SmtpClient();
+                        {|#1:client.Send(message)|};
+                    }
+
+                    scope.Complete();
+                }
+            }
+        }
+        """, new[] { Verify.Diagnostic("JS0002", 0), Verify.Diagnostic("JS0002", 1) });
+
+    [Fact]
+    public Task Offered_when_the_using_resource_outlives_the_commit() => Verify.VerifyFixAsync("""
+        using JobSafety;
+        using MailKit.Net.Smtp;
+        using MimeKit;
+        using Npgsql;
+
+        public class Mailer
+        {
+            public void Send(NpgsqlConnection conn, MimeMessage message)
+            {
+                using var tx = conn.BeginTransaction();
+                using var client = new SmtpClient();
+                {|#0:client.Send(message)|};
+                tx.Commit();
+            }
+        }
+        """, """
+        using JobSafety;
+        using MailKit.Net.Smtp;
+        using MimeKit;
+        using Npgsql;
+
+        public class Mailer
+        {
+            public void Send(NpgsqlConnection conn, MimeMessage message)
+            {
+                using var tx = conn.BeginTransaction();
+                using var client = new SmtpClient();
+                TransactionEvents.AfterCommit(() => client.Send(message));
+                tx.Commit();
+            }
+        }
+        """, new[] { Verify.Diagnostic("JS0002") });
 }
