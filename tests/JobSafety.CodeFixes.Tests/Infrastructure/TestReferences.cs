@@ -16,6 +16,11 @@ public static class TestReferences
         "MailKit", "MimeKit",
         "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Extensions.Primitives", "Microsoft.Extensions.Options",
         "Microsoft.Extensions.DependencyInjection.Abstractions",
+        // for the sweep's real-world shapes (as in the analyzer tests)
+        "StackExchange.Redis", "MassTransit.Abstractions", "Quartz", "RabbitMQ.Client", "Confluent.Kafka",
+        "DotNetCore.CAP", "SendGrid", "RestSharp", "AWSSDK.SQS", "AWSSDK.Core", "Dapper",
+        "Microsoft.Extensions.Caching.Abstractions", "Microsoft.Extensions.Caching.Memory",
+        "Refit", "Microsoft.Extensions.Caching.Hybrid", "Flurl.Http", "Flurl",
     };
 
     public static ImmutableArray<MetadataReference> All { get; } = JobSafety.Testing.ReferencePack.Load(LibraryAssemblies, "JobSafety.CodeFixes.Tests.csproj");

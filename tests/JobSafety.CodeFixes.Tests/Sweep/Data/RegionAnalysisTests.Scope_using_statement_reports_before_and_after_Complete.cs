@@ -1,0 +1,22 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using System.Transactions;
+using Hangfire;
+using Npgsql;
+using Microsoft.EntityFrameworkCore;
+using Dapper;
+public static class Jobs { public static void Run(int id) { } }
+public class S
+{
+    public void M()
+    {
+        using (var scope = new TransactionScope())
+        {
+            BackgroundJob.Enqueue(() => Jobs.Run(1));
+            scope.Complete();
+            BackgroundJob.Enqueue(() => Jobs.Run(2));
+        }
+    }
+}
