@@ -15,7 +15,7 @@ internal static class Indentation
         for (var i = 0; i < leading.Count; i++)
         {
             var trivia = leading[i];
-            if (trivia.IsKind(SyntaxKind.WhitespaceTrivia) && (i == 0 || leading[i - 1].IsKind(SyntaxKind.EndOfLineTrivia)))
+            if (trivia.IsKind(SyntaxKind.WhitespaceTrivia) && (i == 0 || EndsLine(leading[i - 1])))
             {
                 indent = trivia.ToString();
             }
@@ -27,6 +27,10 @@ internal static class Indentation
 
         return indent;
     }
+
+    /// <summary>An end of line, or a trivia that holds its own (a preprocessor directive, a documentation comment).</summary>
+    private static bool EndsLine(SyntaxTrivia trivia) =>
+        trivia.IsKind(SyntaxKind.EndOfLineTrivia) || (trivia.HasStructure && trivia.ToFullString().EndsWith("\n", System.StringComparison.Ordinal));
 
     /// <summary>Replaces the indentation prefix <paramref name="from"/> by <paramref name="to"/> on every line the node starts or continues.</summary>
     public static TNode Shift<TNode>(TNode node, string from, string to)
@@ -44,7 +48,7 @@ internal static class Indentation
             var leading = token.LeadingTrivia;
             for (var i = 0; i < leading.Count; i++)
             {
-                var lineStart = i == 0 ? atLineStart : leading[i - 1].IsKind(SyntaxKind.EndOfLineTrivia);
+                var lineStart = i == 0 ? atLineStart : EndsLine(leading[i - 1]);
                 if (lineStart && leading[i].IsKind(SyntaxKind.WhitespaceTrivia))
                 {
                     var text = leading[i].ToString();

@@ -160,8 +160,18 @@ public sealed class MoveAfterCommitCodeFixProvider : CodeFixProvider
                 return null;
         }
 
+        if (ClosesDirectiveAfter(target))
+        {
+            return null; // inserted before an #endif (or #pragma restore...), the statement would move into that region
+        }
+
         return KeepsMeaning(flagged, target, jumpedOver, leavesBlock, model) ? new Move(statement, target) : null;
     }
+
+    /// <summary>Whether a preprocessor directive other than <c>#region</c>/<c>#endregion</c> comes right after <paramref name="target"/>.</summary>
+    private static bool ClosesDirectiveAfter(StatementSyntax target) =>
+        target.GetLastToken().GetNextToken(includeZeroWidth: true).LeadingTrivia
+            .Any(t => t.IsDirective && !t.IsKind(SyntaxKind.RegionDirectiveTrivia) && !t.IsKind(SyntaxKind.EndRegionDirectiveTrivia));
 
     /// <summary>
     /// The data the statement reads is the same after the jump, it writes nothing the jumped-over code

@@ -487,4 +487,70 @@ public class MoveAfterCommitCodeFixProviderTests
             public static void Notify(int id) { }
         }
         """, new[] { Verify.Diagnostic("JS0001") });
+
+    [Fact]
+    public Task Directive_above_the_commit_keeps_the_moved_statement_indented() => Verify.VerifyFixAsync("""
+        using Hangfire;
+        using Npgsql;
+
+        public class Orders
+        {
+            public void Place(NpgsqlConnection conn, int id)
+            {
+                using var tx = conn.BeginTransaction();
+                {|#0:BackgroundJob.Enqueue(() => Ship(id))|};
+        #region commit
+                tx.Commit();
+        #endregion
+            }
+
+            public static void Ship(int id) { }
+        }
+        """, """
+        using Hangfire;
+        using Npgsql;
+
+        public class Orders
+        {
+            public void Place(NpgsqlConnection conn, int id)
+            {
+                using var tx = conn.BeginTransaction();
+        #region commit
+                tx.Commit();
+                BackgroundJob.Enqueue(() => Ship(id));
+        #endregion
+            }
+
+            public static void Ship(int id) { }
+        }
+        """, new[] { Verify.Diagnostic("JS0001") }, withRuntime: false);
+
+    [Fact]
+    public Task Not_offered_when_a_directive_closes_a_region_right_after_the_commit() => Verify.VerifyNoFixAsync("""
+        using Hangfire;
+        using Npgsql;
+
+        public class Orders
+        {
+            public void Place(NpgsqlConnection conn, int id)
+            {
+                using var tx = conn.BeginTransaction();
+                {|#0:BackgroundJob.Enqueue(() => Ship(id))|};
+        #if !READ_ONLY
+                tx.Commit();
+        #endif
+            }
+
+            public void Cancel(NpgsqlConnection conn, int id)
+            {
+                using var tx = conn.BeginTransaction();
+                {|#1:BackgroundJob.Enqueue(() => Ship(-id))|};
+        #pragma warning disable CS0618
+                tx.Commit();
+        #pragma warning restore CS0618
+            }
+
+            public static void Ship(int id) { }
+        }
+        """, new[] { Verify.Diagnostic("JS0001", 0), Verify.Diagnostic("JS0001", 1) }, withRuntime: false);
 }
