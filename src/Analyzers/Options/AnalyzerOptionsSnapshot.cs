@@ -92,7 +92,7 @@ internal sealed class JobSafetyOptions
             }
             else
             {
-                errors.Add(Error(OptionKeys.CallDepth, depth, $"a whole number from 0 to {OptionKeys.MaxCallDepth}", $"the default, {OptionKeys.DefaultCallDepth}"));
+                errors.Add(Error(OptionKeys.CallDepth, depth, $"a whole number from 0 to {OptionKeys.MaxCallDepth}", $"the default ({OptionKeys.DefaultCallDepth})"));
             }
         }
 
@@ -105,7 +105,7 @@ internal sealed class JobSafetyOptions
             }
             else
             {
-                errors.Add(Error(OptionKeys.HangfireStorageEnlists, enlists, "true or false", "the default, false"));
+                errors.Add(Error(OptionKeys.HangfireStorageEnlists, enlists, "true or false", "the default (false)"));
             }
         }
 

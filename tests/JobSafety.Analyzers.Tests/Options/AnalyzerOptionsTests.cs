@@ -43,17 +43,17 @@ public class AnalyzerOptionsTests
 
     [Fact]
     public Task Malformed_call_depth_is_reported_and_the_default_is_used() => VerifyOptionErrorAsync(Source, "jobsafety.call_depth = deep\n",
-        InvalidOption("JobSafety option 'jobsafety.call_depth' has the value 'deep', which is not valid: expected a whole number from 0 to 8. Fix the value in the .editorconfig or .globalconfig that sets it; until then the analyzer uses the default, 3 and goes on."),
+        InvalidOption("JobSafety option 'jobsafety.call_depth' has the value 'deep', which is not valid: expected a whole number from 0 to 8. Fix the value in the .editorconfig or .globalconfig that sets it; until then the analyzer uses the default (3) and goes on."),
         Verify.Diagnostic("JS0001", 0), Verify.Diagnostic("JS0001", 1));
 
     [Fact]
     public Task Out_of_range_call_depth_is_reported() => VerifyOptionErrorAsync(Source, "jobsafety.call_depth = 9\n",
-        InvalidOption("JobSafety option 'jobsafety.call_depth' has the value '9', which is not valid: expected a whole number from 0 to 8. Fix the value in the .editorconfig or .globalconfig that sets it; until then the analyzer uses the default, 3 and goes on."),
+        InvalidOption("JobSafety option 'jobsafety.call_depth' has the value '9', which is not valid: expected a whole number from 0 to 8. Fix the value in the .editorconfig or .globalconfig that sets it; until then the analyzer uses the default (3) and goes on."),
         Verify.Diagnostic("JS0001", 0), Verify.Diagnostic("JS0001", 1));
 
     [Fact]
     public Task Malformed_hangfire_storage_enlists_is_reported() => VerifyOptionErrorAsync(Source, "jobsafety.hangfire_storage_enlists = yes\n",
-        InvalidOption("JobSafety option 'jobsafety.hangfire_storage_enlists' has the value 'yes', which is not valid: expected true or false. Fix the value in the .editorconfig or .globalconfig that sets it; until then the analyzer uses the default, false and goes on."),
+        InvalidOption("JobSafety option 'jobsafety.hangfire_storage_enlists' has the value 'yes', which is not valid: expected true or false. Fix the value in the .editorconfig or .globalconfig that sets it; until then the analyzer uses the default (false) and goes on."),
         Verify.Diagnostic("JS0001", 0), Verify.Diagnostic("JS0001", 1));
 
     [Fact]
