@@ -202,7 +202,8 @@ public sealed class SideEffectInTransactionAnalyzer : DiagnosticAnalyzer
             if (effect is not null)
             {
                 if (configured.Catalog.IsDeclaredTransactional(target) || IsAtomicInRegion(effect, target, mask, regions, configured)
-                    || (regions.AllSitesAre(mask, TransactionSiteKind.Scope) && EnlistsInAmbientTransaction(receiverType)))
+                    || (regions.AllSitesAre(mask, TransactionSiteKind.Scope) && EnlistsInAmbientTransaction(receiverType))
+                    || (effect.Category == SideEffectCategory.Http && configured.Summaries.TestClients.IsInProcessRequest(invocation, configured.Summaries.CancellationToken)))
                 {
                     continue;
                 }

@@ -47,7 +47,11 @@ internal sealed class MethodSummaries : IDelegateOracle
         _symbols = symbols;
         _options = options;
         _implementations = new Lazy<ImplementationIndex>(() => new ImplementationIndex(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+        TestClients = new InProcessTestClients(compilation);
     }
+
+    /// <summary>Clients of ASP.NET Core's in-process test host: their requests are not side effects.</summary>
+    public InProcessTestClients TestClients { get; }
 
     public CancellationToken CancellationToken { get; set; }
 
@@ -425,7 +429,8 @@ internal sealed class MethodSummaries : IDelegateOracle
             var effect = _catalog.Classify(target, ReceiverType(invocation));
             if (effect is not null)
             {
-                if (_catalog.IsDeclaredTransactional(target))
+                if (_catalog.IsDeclaredTransactional(target)
+                    || (effect.Category == SideEffectCategory.Http && TestClients.IsInProcessRequest(invocation, CancellationToken)))
                 {
                     return;
                 }
