@@ -131,7 +131,7 @@ public sealed class RunAfterCommitCodeFixProvider : CodeFixProvider
         }
 
         if (!CanMoveIntoLambda(flagged, model)
-            || ReadsVariableChangedLater(flagged, model, cancellationToken)
+            || ReadsVariableChangedLater(flagged, diagnostic, model, cancellationToken)
             || ReadsResourceDisposedBeforeCommit(flagged, diagnostic, model, cancellationToken))
         {
             return null;
@@ -194,9 +194,11 @@ public sealed class RunAfterCommitCodeFixProvider : CodeFixProvider
 
     /// <summary>
     /// Whether the call reads a local or parameter that is assigned after the statement, or anywhere in a loop around
-    /// it that the variable outlives (a <c>for</c> counter): the deferred call would run with the value at the commit.
+    /// it that the variable outlives (a <c>for</c> counter) unless the transaction starts inside that loop's body: the
+    /// deferred call would run with the value at the commit. Where the commit is is not known here, so a write after
+    /// the commit counts too.
     /// </summary>
-    private static bool ReadsVariableChangedLater(FlaggedStatement flagged, SemanticModel model, CancellationToken cancellationToken)
+    private static bool ReadsVariableChangedLater(FlaggedStatement flagged, Diagnostic diagnostic, SemanticModel model, CancellationToken cancellationToken)
     {
         var flow = model.AnalyzeDataFlow(flagged.Expression);
         if (flow is null || !flow.Succeeded)
@@ -211,6 +213,7 @@ public sealed class RunAfterCommitCodeFixProvider : CodeFixProvider
         }
 
         var statement = flagged.Statement;
+        var start = diagnostic.AdditionalLocations.FirstOrDefault(l => l.SourceTree == statement.SyntaxTree)?.SourceSpan;
         SyntaxNode scope = statement.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member and not GlobalStatementSyntax
             ? member
             : statement.SyntaxTree.GetRoot(cancellationToken);
@@ -233,6 +236,11 @@ public sealed class RunAfterCommitCodeFixProvider : CodeFixProvider
             foreach (var loop in statement.Ancestors().Where(IsLoop))
             {
                 var body = LoopBody(loop);
+                if (start is { } begin && body is not null && body.Span.Contains(begin))
+                {
+                    continue; // a transaction per iteration commits before the loop moves on
+                }
+
                 if (loop.Span.Contains(identifier.Span) && (declaration is null || body is null || !body.Span.Contains(declaration.Value)))
                 {
                     return true;

@@ -648,4 +648,45 @@ public class RunAfterCommitCodeFixProviderTests
             }
         }
         """, new[] { Verify.Diagnostic("JS0002") });
+
+    [Fact]
+    public Task Offered_for_a_for_counter_when_each_iteration_has_its_own_transaction() => Verify.VerifyFixAsync("""
+        using Hangfire;
+        using JobSafety;
+        using Npgsql;
+
+        public class Batches
+        {
+            public void Run(NpgsqlConnection conn, int count)
+            {
+                for (var batch = 0; batch < count; batch++)
+                {
+                    using var tx = conn.BeginTransaction();
+                    {|#0:BackgroundJob.Enqueue(() => Publish(batch))|};
+                    tx.Commit();
+                }
+            }
+
+            public static void Publish(int batch) { }
+        }
+        """, """
+        using Hangfire;
+        using JobSafety;
+        using Npgsql;
+
+        public class Batches
+        {
+            public void Run(NpgsqlConnection conn, int count)
+            {
+                for (var batch = 0; batch < count; batch++)
+                {
+                    using var tx = conn.BeginTransaction();
+                    TransactionEvents.AfterCommit(() => BackgroundJob.Enqueue(() => Publish(batch)));
+                    tx.Commit();
+                }
+            }
+
+            public static void Publish(int batch) { }
+        }
+        """, new[] { Verify.Diagnostic("JS0001") });
 }
