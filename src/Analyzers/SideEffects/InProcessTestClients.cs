@@ -18,12 +18,16 @@ namespace JobSafety.Analyzers.SideEffects;
 /// <c>new HttpClient(server.CreateHandler())</c> (Microsoft.AspNetCore.TestHost) sends its requests to the application in the
 /// same process: an integration test's rollback undoes what they do, so they are not side effects.
 /// A request is recognised when its receiver is a local, field or property of type <c>HttpClient</c> every assignment of which
-/// visible in the compilation's source is such a call (or another such member). Only when the compilation references one of
+/// visible in the compilation's source is such a call (or another such member, or a call of a project helper every return of
+/// which qualifies: <c>CreateAuthenticatedClient()</c>, followed <see cref="MaxHelperDepth"/> calls deep). Only when the compilation references one of
 /// the two assemblies; the occurrences of the member's name are found by text, and only the writes among them are bound.
 /// </summary>
 internal sealed class InProcessTestClients
 {
     private const int MaxDepth = 4;
+
+    /// <summary>A project helper that returns a client is followed only this deep (helper → helper → helper).</summary>
+    private const int MaxHelperDepth = 3;
 
     private readonly Compilation _compilation;
     private readonly Lazy<bool> _referenced;
@@ -62,6 +66,8 @@ internal sealed class InProcessTestClients
             IFieldReferenceOperation field => field.Field,
             IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property,
             IFlowCaptureReferenceOperation capture => CapturedMember(capture, cancellationToken),
+            // factory.CreateClient().PostAsync(...), CreateAuthenticatedClient().GetAsync(...): the method that hands out the client.
+            IInvocationOperation call => call.TargetMethod.ReducedFrom ?? call.TargetMethod,
             _ => null,
         };
 
@@ -104,6 +110,11 @@ internal sealed class InProcessTestClients
             return true;
         }
 
+        if (member is IMethodSymbol handsOut && HandsOutClient(handsOut))
+        {
+            return true;
+        }
+
         if (depth > MaxDepth || member.DeclaringSyntaxReferences.Length == 0)
         {
             return false;
@@ -111,6 +122,9 @@ internal sealed class InProcessTestClients
 
         switch (member)
         {
+            case IMethodSymbol method:
+                return depth <= MaxHelperDepth && IsTestHostHelper(method, visiting, depth, cancellationToken);
+
             case ILocalSymbol local:
             {
                 if (local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax declarator)
@@ -345,7 +359,29 @@ internal sealed class InProcessTestClients
         switch (value)
         {
             case InvocationExpressionSyntax invocation:
-                return model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method && HandsOutClient(method);
+                // A test-host call, or a project helper returning HttpClient whose returns all qualify.
+                return model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method
+                    && (HandsOutClient(method) || ((IsHttpClient(method.ReturnType) || IsTaskOfHttpClient(method.ReturnType)) && IsTestHostMember(method.ReducedFrom ?? method, visiting, depth + 1, cancellationToken)));
+
+            case AwaitExpressionSyntax awaited:
+            {
+                // await CreateClientAsync() / .ConfigureAwait(false): a project helper returning Task/ValueTask<HttpClient>.
+                var operand = awaited.Expression;
+                while (operand is ParenthesizedExpressionSyntax parenthesizedOperand)
+                {
+                    operand = parenthesizedOperand.Expression;
+                }
+
+                if (operand is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: InvocationExpressionSyntax inner } })
+                {
+                    operand = inner;
+                }
+
+                return operand is InvocationExpressionSyntax awaitedCall
+                    && model.GetSymbolInfo(awaitedCall, cancellationToken).Symbol is IMethodSymbol awaitedMethod
+                    && IsTaskOfHttpClient(awaitedMethod.ReturnType)
+                    && IsTestHostMember(awaitedMethod.ReducedFrom ?? awaitedMethod, visiting, depth + 1, cancellationToken);
+            }
 
             case BaseObjectCreationExpressionSyntax creation:
                 // new HttpClient(server.CreateHandler()) { BaseAddress = ... }
@@ -376,6 +412,100 @@ internal sealed class InProcessTestClients
                 return false;
         }
     }
+
+    /// <summary>
+    /// A project method returning <c>HttpClient</c> (or <c>Task/ValueTask&lt;HttpClient&gt;</c>) with a body in this compilation, that
+    /// cannot be replaced by an override (not abstract, not in an interface; virtual only when nothing overrides it), every returned
+    /// value of which is a test-host client by the same rules. Lambdas and local functions inside it are not its returns.
+    /// </summary>
+    private bool IsTestHostHelper(IMethodSymbol method, HashSet<ISymbol> visiting, int depth, CancellationToken cancellationToken)
+    {
+        method = method.PartialImplementationPart ?? method;
+        if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction)
+            || method.IsAbstract
+            || method.IsExtern
+            || method.ContainingType is null or { TypeKind: TypeKind.Interface }
+            || !(IsHttpClient(method.ReturnType) || IsTaskOfHttpClient(method.ReturnType))
+            || ((method.IsVirtual || (method.IsOverride && !method.IsSealed)) && !method.ContainingType.IsSealed && IsOverridden(method, cancellationToken)))
+        {
+            return false;
+        }
+
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+            {
+                return false;
+            }
+
+            var declaration = reference.GetSyntax(cancellationToken);
+            var (body, arrow) = declaration switch
+            {
+                MethodDeclarationSyntax m => (m.Body, m.ExpressionBody),
+                LocalFunctionStatementSyntax l => (l.Body, l.ExpressionBody),
+                _ => (null, null),
+            };
+
+            if (arrow is not null)
+            {
+                return IsTestHostValue(arrow.Expression, visiting, depth, cancellationToken);
+            }
+
+            if (body is null)
+            {
+                // A partial declaration without its body: the implementation part is another reference.
+                continue;
+            }
+
+            var returns = body.DescendantNodes(n => n is not (LambdaExpressionSyntax or AnonymousMethodExpressionSyntax or LocalFunctionStatementSyntax))
+                .OfType<ReturnStatementSyntax>()
+                .ToList();
+            return returns.Count > 0 && returns.All(r => r.Expression is { } value && IsTestHostValue(value, visiting, depth, cancellationToken));
+        }
+
+        return false;
+    }
+
+    /// <summary>An <c>override</c> of <paramref name="method"/> declared in the compilation's source (found by its name's text first).</summary>
+    private bool IsOverridden(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var name = method.Name;
+        foreach (var tree in _compilation.SyntaxTrees)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (tree.GetText(cancellationToken).ToString().IndexOf(name, StringComparison.Ordinal) < 0)
+            {
+                continue;
+            }
+
+            SemanticModel? model = null;
+            foreach (var candidate in tree.GetRoot(cancellationToken).DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+                .OfType<MethodDeclarationSyntax>())
+            {
+                if (candidate.Identifier.ValueText != name || !candidate.Modifiers.Any(SyntaxKind.OverrideKeyword))
+                {
+                    continue;
+                }
+
+#pragma warning disable RS1030 // Only for a virtual project helper returning a client, once per compilation.
+                model ??= _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                for (var overridden = model.GetDeclaredSymbol(candidate, cancellationToken)?.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsTaskOfHttpClient(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "Task" or "ValueTask", Arity: 1, ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } task
+        && IsHttpClient(task.TypeArguments[0]);
 
     /// <summary><c>null</c>, <c>null!</c>, <c>default</c>: an initializer that holds no client until the test's set-up assigns one.</summary>
     private static bool IsNullValue(ExpressionSyntax value)

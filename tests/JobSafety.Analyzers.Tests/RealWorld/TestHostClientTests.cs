@@ -360,6 +360,203 @@ public class TestHostClientTests
         await VerifyAsync(source, Verify.Diagnostic("JS0003", 0));
     }
 
+    [Fact]
+    public async Task A_project_helper_handing_out_a_test_client_is_in_process_and_one_that_may_hand_out_a_real_client_is_not()
+    {
+        const string source = Shared + """
+            public interface IHttpClientFactory { HttpClient CreateClient(string name); }
+
+            public abstract class AuthenticatedApiTest
+            {
+                private readonly WebApplicationFactory<Program> _factory;
+                private readonly IHttpClientFactory _clients;
+
+                protected AuthenticatedApiTest(WebApplicationFactory<Program> factory, IHttpClientFactory clients)
+                {
+                    _factory = factory;
+                    _clients = clients;
+                }
+
+                protected WebApplicationFactory<Program> Factory => _factory;
+
+                protected HttpClient CreateAuthenticatedClient(string token = "t0k3n")
+                {
+                    var client = _factory.CreateClient();
+                    client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                    return client;
+                }
+
+                protected async Task<HttpClient> CreateClientAsync()
+                {
+                    await Task.Yield();
+                    return CreateAuthenticatedClient("async");
+                }
+
+                protected HttpClient Client() => Factory.CreateClient();
+
+                protected HttpClient AdminClient() => CreateAuthenticatedClient("admin");
+
+                protected HttpClient ClientFor(bool live)
+                {
+                    if (live)
+                    {
+                        return new HttpClient { BaseAddress = new Uri("https://api.example") };
+                    }
+
+                    return _factory.CreateClient();
+                }
+
+                protected HttpClient PartnerClient() => _clients.CreateClient("partner");
+
+                protected abstract HttpClient TenantClient();
+            }
+
+            public class BasketTests : AuthenticatedApiTest
+            {
+                public BasketTests(WebApplicationFactory<Program> factory, IHttpClientFactory clients) : base(factory, clients) { }
+
+                protected override HttpClient TenantClient() => Client();
+
+                public async Task Adding_an_item()
+                {
+                    using var scope = Rollback.Scope();
+                    var client = CreateAuthenticatedClient();
+                    await client.PostAsJsonAsync("/basket", new NewOrder("A-1", 1));
+                    var viaTask = await CreateClientAsync();
+                    await viaTask.PostAsync("/basket", null);
+                    using var configured = await CreateClientAsync().ConfigureAwait(false);
+                    await configured.DeleteAsync("/basket/1");
+                    await Client().PutAsJsonAsync("/basket/1", new NewOrder("A-1", 3));
+                    await AdminClient().DeleteAsync("/basket");
+                }
+
+                public async Task Adding_an_item_elsewhere(bool live)
+                {
+                    using var scope = Rollback.Scope();
+                    var mixed = ClientFor(live);
+                    await {|#0:mixed.PostAsync("/basket", null)|};
+                    await {|#1:PartnerClient().PostAsync("/baskets", null)|};
+                    await TenantClient().PostAsync("/basket", null);
+                }
+            }
+            """;
+
+        await VerifyAsync(source, Verify.Diagnostic("JS0003", 0), Verify.Diagnostic("JS0003", 1));
+    }
+
+    [Fact]
+    public async Task A_static_extension_helper_is_in_process_and_an_overridden_virtual_helper_is_not()
+    {
+        const string source = Shared + """
+            public static class FactoryExtensions
+            {
+                public static HttpClient CreateSignedInClient(this WebApplicationFactory<Program> factory)
+                {
+                    var client = factory.CreateDefaultClient();
+                    client.DefaultRequestHeaders.Add("X-User", "ada");
+                    return client;
+                }
+
+                public static async ValueTask<HttpClient> CreateSeededClientAsync(this WebApplicationFactory<Program> factory)
+                {
+                    await Task.Delay(1);
+                    return factory.CreateSignedInClient();
+                }
+            }
+
+            public class TestBase
+            {
+                protected readonly WebApplicationFactory<Program> Factory = new WebApplicationFactory<Program>();
+
+                protected virtual HttpClient CreateClient() => Factory.CreateClient();
+
+                protected virtual HttpClient CreateLocalClient() => Factory.CreateClient();
+
+                public async Task Checking_health()
+                {
+                    using var scope = Rollback.Scope();
+                    await CreateLocalClient().GetAsync("/health");
+                    await {|#1:CreateClient().GetAsync("/health")|};
+                }
+            }
+
+            public class LiveSmokeTests : TestBase
+            {
+                protected override HttpClient CreateClient() => new HttpClient { BaseAddress = new Uri("https://staging.example") };
+
+                public async Task Refunding(WebApplicationFactory<Program> factory)
+                {
+                    using var scope = Rollback.Scope();
+                    var signedIn = factory.CreateSignedInClient();
+                    await signedIn.PostAsync("/refunds", null);
+                    var seeded = await factory.CreateSeededClientAsync();
+                    await seeded.PostAsync("/refunds", null);
+                    await CreateLocalClient().PostAsync("/refunds", null);
+                    await {|#0:CreateClient().PostAsync("/refunds", null)|};
+                }
+            }
+            """;
+
+        await VerifyAsync(source, Verify.Diagnostic("JS0003", 0), Verify.Diagnostic("JS0003", 1));
+    }
+
+    [Fact]
+    public async Task A_recursive_helper_is_judged_by_its_other_returns_and_a_deep_chain_of_helpers_is_not_followed()
+    {
+        const string source = Shared + """
+            public class RetryTests
+            {
+                private readonly WebApplicationFactory<Program> _factory = new WebApplicationFactory<Program>();
+
+                private HttpClient Pooled(int attempt)
+                {
+                    if (attempt > 0)
+                    {
+                        return Pooled(attempt - 1);
+                    }
+
+                    return _factory.CreateClient();
+                }
+
+                private HttpClient Ping(bool live) => live ? new HttpClient() : Pong(live);
+
+                private HttpClient Pong(bool live)
+                {
+                    if (live)
+                    {
+                        return Ping(live);
+                    }
+
+                    return new HttpClient();
+                }
+
+                private HttpClient First() => Second();
+                private HttpClient Second() => Third();
+                private HttpClient Third() => Fourth();
+                private HttpClient Fourth() => Fifth();
+                private HttpClient Fifth() => _factory.CreateClient();
+
+                private HttpClient HalfTyped() => _factory.;
+
+                public async Task Retrying()
+                {
+                    using var scope = Rollback.Scope();
+                    await Pooled(3).PostAsync("/retry", null);
+                    await {|#0:Pong(false).PostAsync("/retry", null)|};
+                    await {|#1:First().PostAsync("/retry", null)|};
+                    await {|#2:HalfTyped().PostAsync("/retry", null)|};
+                }
+            }
+            """;
+
+        await VerifyAsync(
+            source,
+            Verify.Diagnostic("JS0003", 0),
+            Verify.Diagnostic("JS0003", 1),
+            Verify.Diagnostic("JS0003", 2),
+            DiagnosticResult.CompilerError("CS1001").WithSpan(50, 48, 50, 49));
+    }
+
     private static async Task VerifyAsync(string source, params DiagnosticResult[] expected)
     {
         var test = Verify.CreateTest(source);
