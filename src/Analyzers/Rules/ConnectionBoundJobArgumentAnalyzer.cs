@@ -200,31 +200,8 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
         private HashSet<ITypeSymbol> BuildContextInterfaces()
         {
             var implementedByBound = new Dictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
-            var namespaces = new Stack<INamespaceSymbol>();
-            var types = new Stack<INamedTypeSymbol>();
-            namespaces.Push(_compilation.Assembly.GlobalNamespace);
-            while (namespaces.Count > 0)
+            foreach (var type in SourceText.TypesOf(_compilation.Assembly))
             {
-                var ns = namespaces.Pop();
-                foreach (var inner in ns.GetNamespaceMembers())
-                {
-                    namespaces.Push(inner);
-                }
-
-                foreach (var type in ns.GetTypeMembers())
-                {
-                    types.Push(type);
-                }
-            }
-
-            while (types.Count > 0)
-            {
-                var type = types.Pop();
-                foreach (var nested in type.GetTypeMembers())
-                {
-                    types.Push(nested);
-                }
-
                 if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
                 {
                     continue;
@@ -572,8 +549,7 @@ public sealed class ConnectionBoundJobArgumentAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static InvocationExpressionSyntax? CandidateAt(SyntaxNode root, int position, string name)
     {
-        var token = root.FindToken(position);
-        if (token.SpanStart != position || token.ValueText != name || token.Parent is not SimpleNameSyntax simple)
+        if (SourceText.NameAt(root, position, name) is not { } simple)
         {
             return null;
         }

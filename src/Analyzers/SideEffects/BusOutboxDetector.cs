@@ -60,8 +60,7 @@ internal sealed class BusOutboxDetector
     {
         for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
         {
-            var token = tree.GetRoot().FindToken(at);
-            if (token.SpanStart != at || token.ValueText != name || token.Parent is not SimpleNameSyntax simpleName)
+            if (SourceText.NameAt(tree.GetRoot(), at, name) is not { } simpleName)
             {
                 continue;
             }

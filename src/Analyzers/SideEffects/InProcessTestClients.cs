@@ -265,8 +265,7 @@ internal sealed class InProcessTestClients
         {
             cancellationToken.ThrowIfCancellationRequested();
             root ??= tree.GetRoot(cancellationToken);
-            var token = root.FindToken(span.Start + at);
-            if (token.SpanStart != span.Start + at || token.ValueText != name || token.Parent is not IdentifierNameSyntax identifier)
+            if (SourceText.NameAt(root, span.Start + at, name) is not IdentifierNameSyntax identifier)
             {
                 continue;
             }

@@ -1313,14 +1313,14 @@ internal sealed class MethodSummaries : IDelegateOracle
     /// <summary>Source interface/abstract methods and their implementations in this compilation, built once.</summary>
     private sealed class ImplementationIndex
     {
-        private readonly List<INamedTypeSymbol> _types = new();
+        private readonly List<INamedTypeSymbol> _types;
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _cache = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IMethodSymbol>> _all = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _innerCache = new(SymbolEqualityComparer.Default);
 
         public ImplementationIndex(Compilation compilation)
         {
-            Collect(compilation.Assembly.GlobalNamespace);
+            _types = SourceText.TypesOf(compilation.Assembly);
         }
 
         public IMethodSymbol? SingleImplementation(IMethodSymbol method) => _cache.GetOrAdd(method, called => Find(called, undecorated: false));
@@ -1576,30 +1576,6 @@ internal sealed class MethodSummaries : IDelegateOracle
             }
 
             return false;
-        }
-
-        private void Collect(INamespaceSymbol ns)
-        {
-            foreach (var member in ns.GetMembers())
-            {
-                if (member is INamespaceSymbol child)
-                {
-                    Collect(child);
-                }
-                else if (member is INamedTypeSymbol type)
-                {
-                    CollectType(type);
-                }
-            }
-        }
-
-        private void CollectType(INamedTypeSymbol type)
-        {
-            _types.Add(type);
-            foreach (var nested in type.GetTypeMembers())
-            {
-                CollectType(nested);
-            }
         }
     }
 
