@@ -298,7 +298,7 @@ redis_stop() {
 # --- commands ----------------------------------------------------------------------------------------
 print_env() {
     printf "export JOBSAFETY_TEST_PG='Host=127.0.0.1;Port=%s;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50;Timeout=10'\n" "$PG_PORT"
-    printf "export JOBSAFETY_TEST_REDIS='127.0.0.1:%s,abortConnect=false,connectTimeout=5000'\n" "$REDIS_PORT"
+    printf "export JOBSAFETY_TEST_REDIS='127.0.0.1:%s,abortConnect=false,connectTimeout=5000,syncTimeout=30000,asyncTimeout=30000'\n" "$REDIS_PORT"
 }
 
 status() {

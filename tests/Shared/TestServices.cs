@@ -14,9 +14,13 @@ public static class TestServices
         Environment.GetEnvironmentVariable("JOBSAFETY_TEST_PG")
         ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50;Timeout=10";
 
-    /// <summary>StackExchange.Redis configuration string of the test server (env <c>JOBSAFETY_TEST_REDIS</c>).</summary>
+    /// <summary>
+    /// StackExchange.Redis configuration string of the test server (env <c>JOBSAFETY_TEST_REDIS</c>). Command timeouts are
+    /// 30 s, not the client's 5 s: ./test.sh runs every test project at once, and on a two-core machine a starved thread
+    /// pool can leave a reply unread for more than 5 s (a loopback command itself takes well under a millisecond).
+    /// </summary>
     public static string RedisConfiguration { get; } =
-        Environment.GetEnvironmentVariable("JOBSAFETY_TEST_REDIS") ?? "127.0.0.1:56379,abortConnect=false,connectTimeout=5000";
+        Environment.GetEnvironmentVariable("JOBSAFETY_TEST_REDIS") ?? "127.0.0.1:56379,abortConnect=false,connectTimeout=5000,syncTimeout=30000,asyncTimeout=30000";
 
     /// <summary>Fails the calling test with a clear message when PostgreSQL is not reachable.</summary>
     public static string RequirePostgres()
